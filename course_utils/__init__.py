@@ -1,0 +1,21 @@
+"""Course utilities for week 5 of Biological Signals Analysis: the Singular Value Decomposition.
+
+One module per job:
+
+``linalg``      SVD, rank-k reconstruction, numerical rank, pseudo-inverse, least squares,
+                Eckart-Young errors, rank choice, Gavish-Donoho threshold, truncated SVD.
+``images``      bundled offline sample images, a student's own file, noise, ``to_uint8``.
+``metrics``     relative error, PSNR, SSIM, storage and compression ratio.
+``figures``     matplotlib figures (each returns its ``Figure``).
+``widgets``     the interactive rank slider.
+``checks``      what the assignment's visible test cells call.
+``reference``   the instructor's answers and hidden checks (instructor only).
+
+Students receive only the modules in :data:`STUDENT_MODULES`; ``linalg`` and
+``reference`` hold the answers to assignment questions and stay with the instructor.
+"""
+
+__version__ = "0.1.0"
+
+#: Modules shipped to students with the release (see the README, "Package split").
+STUDENT_MODULES = ("__init__", "_validation", "images", "metrics", "figures", "widgets", "checks")
