@@ -153,7 +153,7 @@ def compression_ratio(shape, k):
     Examples
     --------
     >>> round(compression_ratio((512, 512), 10), 2)
-    25.57
+    25.58
     """
     m, n = _shape(shape)
     cost = storage_cost((m, n), k)
