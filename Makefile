@@ -4,13 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ASSIGNMENT ?= week5_svd
 
-.PHONY: help venv test demo lab release bench clean
+.PHONY: help venv test demo lab release student-kit bench clean
 
 help:
 	@echo "make demo     the instructor's main job on the bundled sample class"
 	@echo "make test     the whole test suite"
 	@echo "make lab      JupyterLab with the nbgrader extensions"
 	@echo "make release  regenerate release/ from source/ with nbgrader"
+	@echo "make student-kit  dist/week5_svd_student.zip: release + the student part of course_utils"
 	@echo "make bench    performance figures (ratios measured in one run)"
 
 venv: $(VENV)/.installed
@@ -33,6 +34,9 @@ lab: venv
 
 release: venv
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/nbgrader generate_assignment $(ASSIGNMENT) --force
+
+student-kit: venv
+	$(BIN)/python -m course_utils.kit
 
 bench: venv
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/run.py

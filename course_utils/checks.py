@@ -14,6 +14,11 @@ Design decisions
   ``np.linalg.matrix_rank``, ``np.linalg.lstsq``, ``scipy.linalg.pinv``),
   never from ``course_utils.linalg`` or ``course_utils.reference``, which
   students do not receive.
+* Each question has a private runner (``_check_pinv(fn, cases, ...)``) that
+  runs the student's function on cases carrying their expected answers and
+  diagnoses the mistakes; a visible check builds a few cases, and the
+  instructor's hidden checks call the same runner with more cases, so both
+  give the same advice.
 * Answers are compared through invariant quantities (reconstructions,
   projectors, Penrose conditions, singular values), never through raw ``U``
   or ``V`` whose signs are not unique.
@@ -58,6 +63,8 @@ from ._validation import as_matrix
 
 __all__ = [
     "DEFAULT_FORBIDDEN",
+    "UINT8_FORBIDDEN",
+    "GD_UNKNOWN_RTOL",
     "ForbiddenCallError",
     "assert_array_answer",
     "assert_scalar_answer",
@@ -70,8 +77,18 @@ __all__ = [
     "check_numerical_rank",
     "check_pinv",
     "check_lstsq_min_norm",
+    "check_condition_numbers",
+    "check_gram_eigenvalues",
+    "check_eckart_young_errors",
     "check_rank_k_approx",
+    "check_to_uint8_image",
+    "check_rank_errors",
     "check_smallest_rank_for_energy",
+    "check_psnr_by_rank",
+    "check_gavish_donoho_threshold",
+    "check_denoise_color",
+    "check_energy_rank_choice",
+    "check_denoising_ranks",
 ]
 
 #: Routines that solve the pseudo-inverse / least-squares questions for the student.
@@ -81,6 +98,13 @@ DEFAULT_FORBIDDEN = (
     "scipy.linalg.pinv",
     "scipy.linalg.pinvh",
     "scipy.linalg.lstsq",
+)
+
+#: Routines that do the uint8 conversion of ``to_uint8_image`` for the student.
+UINT8_FORBIDDEN = (
+    "course_utils.images.to_uint8",
+    "skimage.util.img_as_ubyte",
+    "skimage.img_as_ubyte",
 )
 
 _DEFAULT_ADVICE = "build the result from np.linalg.svd yourself."
@@ -916,7 +940,12 @@ def _require_callable(fn, check, fname):
 
 
 def _run(fn, args, argnames, *, call, fname, case, forbidden=(), advice=_DEFAULT_ADVICE, error_hint=""):
-    """Call the student's function on copies of `args`, turning its exceptions into clear failures."""
+    """Call the student's function on copies of `args`, turning its exceptions into clear failures.
+
+    `error_hint` is appended to the message of an exception raised by `fn`; it
+    may be a callable taking the exception and returning the hint, so that the
+    advice fits the error (e.g. only a ZeroDivisionError gets "return np.inf").
+    """
     copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
     try:
         with np.errstate(all="ignore"), forbid_calls(forbidden, name=fname, advice=advice):
@@ -929,7 +958,8 @@ def _run(fn, args, argnames, *, call, fname, case, forbidden=(), advice=_DEFAULT
             "`raise NotImplementedError()` with your code, run that cell, then run this check again."
         ) from exc
     except Exception as exc:
-        raise AssertionError(f"{call} raised {type(exc).__name__} on {case}: {exc}{error_hint}") from exc
+        hint = error_hint(exc) if callable(error_hint) else error_hint
+        raise AssertionError(f"{call} raised {type(exc).__name__} on {case}: {exc}{hint}") from exc
     for argname, original, copy in zip(argnames, args, copies):
         if isinstance(original, np.ndarray) and not np.array_equal(original, copy):
             raise AssertionError(
@@ -963,9 +993,75 @@ def _matrix(m, n, s, seed):
     return (U * np.asarray(s, dtype=np.float64)) @ V.T
 
 
+def _close(actual, candidate, rtol=1e-6, atol=1e-12):
+    """True when the array `actual` matches `candidate` (same shape) within `rtol` of its largest entry.
+
+    Infinite entries match only the same infinity and NaN matches nothing, so
+    candidate answers with ``inf`` (a PSNR of an exact copy) can be recognised.
+    """
+    a = np.asarray(actual, dtype=np.float64)
+    c = np.asarray(candidate, dtype=np.float64)
+    if a.shape != c.shape:
+        return False
+    finite = np.abs(c[np.isfinite(c)])
+    scale = float(finite.max()) if finite.size else 0.0
+    return bool(np.allclose(a, c, rtol=0, atol=atol + rtol * scale))
+
+
+def _close_scalar(value, expected, rtol=1e-6, atol=0.0):
+    """``|value - expected| <= atol + rtol |expected|``; an infinite `expected` needs the same infinity."""
+    value, expected = float(value), float(expected)
+    if not np.isfinite(expected) or not np.isfinite(value):
+        return value == expected
+    return abs(value - expected) <= atol + rtol * abs(expected)
+
+
+def _short(values, n_max=6):
+    """A few entries of a 1-D array for a message: ``[9, 4, 1]`` or ``[9, 4, 1, ..., 0]``."""
+    v = np.asarray(values, dtype=np.float64).ravel()
+    items = [f"{x:.4g}" for x in (v if v.size <= n_max else np.concatenate([v[: n_max - 1], v[-1:]]))]
+    if v.size > n_max:
+        items.insert(n_max - 1, "...")
+    return "[" + ", ".join(items) + "]"
+
+
+def _answer_pair(actual, call, names, *, complex_hint=""):
+    """Return the two numbers of a pair answer ``(a, b)`` as floats (inf allowed), or fail clearly."""
+    if actual is None:
+        raise AssertionError(f"{call} is None: did your function forget to `return` its result?")
+    pair = f"({names[0]}, {names[1]})"
+    if isinstance(actual, np.ndarray) and actual.shape != (2,) or not isinstance(actual, (tuple, list, np.ndarray)):
+        what = (f"an array of shape {actual.shape}" if isinstance(actual, np.ndarray)
+                else f"a single {type(actual).__name__}")
+        raise AssertionError(
+            f"{call} should return the pair {pair} (`return {names[0]}, {names[1]}`); got {what}."
+        )
+    if len(actual) != 2:
+        raise AssertionError(
+            f"{call} should return the pair {pair} (`return {names[0]}, {names[1]}`); got a "
+            f"{type(actual).__name__} of {len(actual)} items."
+        )
+    values = []
+    for name, item in zip(names, actual):
+        label = f"{name} (returned by {call})"
+        if complex_hint and np.iscomplexobj(item):
+            raise AssertionError(f"{label} is complex ({complex(np.asarray(item).ravel()[0])!r}): {complex_hint}.")
+        value = float(_answer_scalar(item, label))
+        if np.isnan(value):
+            raise AssertionError(f"{label} is nan: 0/0 or inf/inf somewhere?")
+        values.append(value)
+    return values
+
+
 # ---------------------------------------------------------------------------
-# Visible checks
+# Part 1: rank, pseudo-inverse, least squares, condition numbers, Eckart-Young
 # ---------------------------------------------------------------------------
+#
+# Each question has a private runner ``_check_<question>(fn, cases, *, check,
+# forbidden, verbose)`` that runs `fn` on cases holding their expected answers
+# and diagnoses the mistakes.  The visible ``check_*`` functions build a few
+# cases with numpy/scipy; the instructor's hidden checks call the same runners
+# with more cases, so both give the same advice.
 
 
 def _numerical_rank_cases():
@@ -1006,6 +1102,23 @@ def _rank_hint(got, A):
     return "the numerical rank is the number of singular values s_i > max(m, n) * eps * s[0]"
 
 
+def _check_numerical_rank(fn, cases, *, check, forbidden=(), verbose=True):
+    """Run ``numerical_rank`` on ``cases = [(desc, A, expected_rank)]``."""
+    fname = _fn_name(fn, "numerical_rank")
+    _require_callable(fn, check, fname)
+    call = f"{fname}(A)"
+    advice = "count the singular values from np.linalg.svd above the tolerance yourself."
+    if forbidden:
+        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    for i, (desc, A, expected) in enumerate(cases, 1):
+        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice)
+        with _case(f"case {i} of {len(cases)}: {desc}"):
+            value = _answer_int(got, call)
+            hint = _rank_hint(value, A) if value != expected else ""
+            assert_integer_answer(value, expected, name=call, what="the rank", hint=hint)
+    _passed(check, len(cases), verbose)
+
+
 def check_numerical_rank(fn, *, forbidden=(), verbose=True):
     """Check the student's ``numerical_rank(A)`` on six seeded matrices.
 
@@ -1038,22 +1151,8 @@ def check_numerical_rank(fn, *, forbidden=(), verbose=True):
     >>> check_numerical_rank(lambda A: np.linalg.matrix_rank(A))
     check_numerical_rank: all 6 cases passed.
     """
-    fname = _fn_name(fn, "numerical_rank")
-    _require_callable(fn, "check_numerical_rank", fname)
-    call = f"{fname}(A)"
-    advice = "count the singular values from np.linalg.svd above the tolerance yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
-    cases = _numerical_rank_cases()
-    for i, (desc, A) in enumerate(cases, 1):
-        expected = int(np.linalg.matrix_rank(A))
-        case = f"case {i} of {len(cases)}: {desc}"
-        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice)
-        with _case(case):
-            value = _answer_int(got, call)
-            hint = _rank_hint(value, A) if value != expected else ""
-            assert_integer_answer(value, expected, name=call, what="the rank", hint=hint)
-    _passed("check_numerical_rank", len(cases), verbose)
+    cases = [(desc, A, int(np.linalg.matrix_rank(A))) for desc, A in _numerical_rank_cases()]
+    _check_numerical_rank(fn, cases, check="check_numerical_rank", forbidden=forbidden, verbose=verbose)
 
 
 def _pinv_cases():
@@ -1065,6 +1164,22 @@ def _pinv_cases():
         ("a 1x5 row vector", _matrix(1, 5, [2], 15)),
         ("the 3x4 zero matrix (its pseudo-inverse is the 4x3 zero matrix)", np.zeros((3, 4))),
     ]
+
+
+def _check_pinv(fn, cases, *, check, forbidden=DEFAULT_FORBIDDEN, verbose=True):
+    """Run ``pinv_svd`` on ``cases = [(desc, A, expected_pinv)]``: Penrose conditions, then values."""
+    fname = _fn_name(fn, "pinv_svd")
+    _require_callable(fn, check, fname)
+    call = f"{fname}(A)"
+    advice = "build the pseudo-inverse from np.linalg.svd yourself."
+    if forbidden:
+        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    for i, (desc, A, expected) in enumerate(cases, 1):
+        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice)
+        with _case(f"case {i} of {len(cases)}: {desc}"):
+            assert_penrose_conditions(A, got, call, rtol=_CHECK_RTOL)
+            assert_array_answer(got, expected, name=call, rtol=_CHECK_RTOL, atol=_CHECK_ATOL)
+    _passed(check, len(cases), verbose)
 
 
 def check_pinv(fn, *, forbidden=DEFAULT_FORBIDDEN, verbose=True):
@@ -1107,20 +1222,8 @@ def check_pinv(fn, *, forbidden=DEFAULT_FORBIDDEN, verbose=True):
     >>> check_pinv(pinv_svd)
     check_pinv: all 6 cases passed.
     """
-    fname = _fn_name(fn, "pinv_svd")
-    _require_callable(fn, "check_pinv", fname)
-    call = f"{fname}(A)"
-    advice = "build the pseudo-inverse from np.linalg.svd yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
-    cases = _pinv_cases()
-    for i, (desc, A) in enumerate(cases, 1):
-        expected = scipy.linalg.pinv(A)
-        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            assert_penrose_conditions(A, got, call, rtol=_CHECK_RTOL)
-            assert_array_answer(got, expected, name=call, rtol=_CHECK_RTOL, atol=_CHECK_ATOL)
-    _passed("check_pinv", len(cases), verbose)
+    cases = [(desc, A, scipy.linalg.pinv(A)) for desc, A in _pinv_cases()]
+    _check_pinv(fn, cases, check="check_pinv", forbidden=forbidden, verbose=verbose)
 
 
 def _lstsq_cases():
@@ -1168,6 +1271,33 @@ def _lstsq_message(x, A, b, x_star, call):
     return None
 
 
+def _check_lstsq_min_norm(fn, cases, *, check, forbidden=DEFAULT_FORBIDDEN, verbose=True):
+    """Run ``lstsq_min_norm`` on ``cases = [(desc, A, b, expected_x)]``."""
+    fname = _fn_name(fn, "lstsq_min_norm")
+    _require_callable(fn, check, fname)
+    call = f"{fname}(A, b)"
+    advice = "build the minimum-norm solution from np.linalg.svd yourself (x = V S+ U^T b)."
+    if forbidden:
+        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    for i, (desc, A, b, x_star) in enumerate(cases, 1):
+        r, n = int(np.linalg.matrix_rank(A)), A.shape[1]
+        singular = (
+            f" (A has rank {r} < {n} columns here, so A^T A is singular: the normal equations "
+            "cannot be solved; use x = V S+ U^T b with 1/s only for s > tol)" if r < n else ""
+        )
+        got = _run(fn, (A, b), ("A", "b"), call=call, fname=fname, case=desc,
+                   forbidden=forbidden, advice=advice, error_hint=singular)
+        with _case(f"case {i} of {len(cases)}: {desc}"):
+            x = _answer_array(got, call, shape=(n,),
+                              shape_hint=f" (x has one entry per column of A, shape ({n},))")
+            if _mismatch_message(x, x_star, call, _CHECK_RTOL, _CHECK_ATOL):
+                msg = _lstsq_message(x.astype(np.float64), A, b, x_star, call)
+                if msg:
+                    raise AssertionError(msg)
+            assert_array_answer(x, x_star, name=call, rtol=_CHECK_RTOL, atol=_CHECK_ATOL)
+    _passed(check, len(cases), verbose)
+
+
 def check_lstsq_min_norm(fn, *, forbidden=DEFAULT_FORBIDDEN, verbose=True):
     """Check the student's ``lstsq_min_norm(A, b)`` on four seeded systems.
 
@@ -1206,31 +1336,364 @@ def check_lstsq_min_norm(fn, *, forbidden=DEFAULT_FORBIDDEN, verbose=True):
     >>> check_lstsq_min_norm(lstsq_min_norm)
     check_lstsq_min_norm: all 4 cases passed.
     """
-    fname = _fn_name(fn, "lstsq_min_norm")
-    _require_callable(fn, "check_lstsq_min_norm", fname)
-    call = f"{fname}(A, b)"
-    advice = "build the minimum-norm solution from np.linalg.svd yourself (x = V S+ U^T b)."
+    cases = [(desc, A, b, np.linalg.lstsq(A, b, rcond=None)[0]) for desc, A, b in _lstsq_cases()]
+    _check_lstsq_min_norm(fn, cases, check="check_lstsq_min_norm", forbidden=forbidden, verbose=verbose)
+
+
+def _kappa(M):
+    """2-norm condition number ``s[0] / s[-1]``; inf when the smallest singular value is exactly 0."""
+    s = np.linalg.svd(M, compute_uv=False)
+    return float("inf") if s[-1] == 0 else float(s[0] / s[-1])
+
+
+def _condition_cases():
+    # A zero LAST column gives an exactly zero singular value (for A and A^T A) in
+    # every LAPACK driver; a zero column elsewhere leaves round-off (~1e-17).
+    singular = np.hstack([_matrix(5, 2, [2, 1], 44), np.zeros((5, 1))])
+    return [
+        ("a square 4x4 non-symmetric matrix with kappa(A) = 10", _matrix(4, 4, [5, 2, 1, 0.5], 41)),
+        ("a tall 6x3 matrix of full column rank with kappa(A) = 3", _matrix(6, 3, [3, 2, 1], 42)),
+        ("a tall 8x4 ill-conditioned matrix with kappa(A) = 1e4, so kappa(A^T A) = 1e8",
+         _matrix(8, 4, [1, 1e-1, 1e-2, 1e-4], 43)),
+        ("a singular 5x3 matrix whose last column is zero (both condition numbers are np.inf)", singular),
+    ]
+
+
+def _kappa_hint(value, expected, A, which):
+    """Why `value` is not `expected`, the condition number of A (which="A") or of A^T A ("AtA")."""
+    m, n = A.shape
+    if np.isinf(expected):
+        return (
+            "A is singular here (its smallest singular value is exactly 0), so the condition number "
+            "is infinite: return np.inf when s[-1] == 0"
+        )
+    if value < 1:
+        return (
+            "a condition number is >= 1: it is s[0] / s[-1] (largest over smallest singular "
+            "value), not s[-1] / s[0]"
+        )
+    if which == "AtA":
+        kappa_a = _kappa(A)
+        if _close_scalar(value, kappa_a, 1e-6):
+            return (
+                f"it equals kappa(A); the singular values of A^T A are s**2, so kappa(A^T A) = "
+                f"kappa(A)**2 = {kappa_a**2:.6g}: compute it from np.linalg.svd(A.T @ A, compute_uv=False)"
+            )
+        if m > n and value > 1e6 * expected:
+            return "did you use A @ A.T (m x m, singular for a tall A) instead of A.T @ A (n x n)?"
+        return "kappa(A^T A) = s[0] / s[-1] with s = np.linalg.svd(A.T @ A, compute_uv=False)"
+    if _close_scalar(value, expected**2, 1e-3):
+        return (
+            "it equals kappa(A)**2, the condition number of A^T A: return the pair "
+            "(kappa(A), kappa(A^T A)) in this order"
+        )
+    if m == n:
+        ev = np.abs(np.linalg.eigvals(A))
+        if ev.min() > 0 and _close_scalar(value, ev.max() / ev.min(), 1e-6):
+            return (
+                "it is the ratio of the largest to the smallest |eigenvalue| of A; for a non-symmetric "
+                "matrix eigenvalues are not singular values: use s = np.linalg.svd(A, compute_uv=False)"
+            )
+    return "kappa(A) = s[0] / s[-1] with s = np.linalg.svd(A, compute_uv=False)"
+
+
+def _condition_error_hint(exc):
+    if isinstance(exc, ZeroDivisionError):
+        return " (the smallest singular value is exactly 0 here: return np.inf in that case)"
+    if isinstance(exc, np.linalg.LinAlgError) and "square" in str(exc):
+        return (
+            " (eigenvalues need a square matrix; a condition number comes from the singular values: "
+            "np.linalg.svd(A, compute_uv=False))"
+        )
+    return ""
+
+
+def _check_condition_numbers(fn, cases, *, check, forbidden=(), verbose=True):
+    """Run ``condition_numbers`` on ``cases = [(desc, A, (kappa_A, kappa_AtA))]``."""
+    fname = _fn_name(fn, "condition_numbers")
+    _require_callable(fn, check, fname)
+    call = f"{fname}(A)"
+    advice = "compute the condition numbers from np.linalg.svd(..., compute_uv=False) yourself."
     if forbidden:
         assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
-    cases = _lstsq_cases()
-    for i, (desc, A, b) in enumerate(cases, 1):
-        x_star = np.linalg.lstsq(A, b, rcond=None)[0]
-        r, n = int(np.linalg.matrix_rank(A)), A.shape[1]
-        singular = (
-            f" (A has rank {r} < {n} columns here, so A^T A is singular: the normal equations "
-            "cannot be solved; use x = V S+ U^T b with 1/s only for s > tol)" if r < n else ""
-        )
-        got = _run(fn, (A, b), ("A", "b"), call=call, fname=fname, case=desc,
-                   forbidden=forbidden, advice=advice, error_hint=singular)
+    names = ("kappa_A", "kappa_AtA")
+    complex_hint = (
+        "did you use the eigenvalues of A (np.linalg.eig)? For a non-symmetric matrix they can be "
+        "complex and are not the singular values: use np.linalg.svd(A, compute_uv=False)"
+    )
+    for i, (desc, A, expected) in enumerate(cases, 1):
+        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden,
+                   advice=advice, error_hint=_condition_error_hint)
         with _case(f"case {i} of {len(cases)}: {desc}"):
-            x = _answer_array(got, call, shape=(n,),
-                              shape_hint=f" (x has one entry per column of A, shape ({n},))")
-            if _mismatch_message(x, x_star, call, _CHECK_RTOL, _CHECK_ATOL):
-                msg = _lstsq_message(x.astype(np.float64), A, b, x_star, call)
-                if msg:
-                    raise AssertionError(msg)
-            assert_array_answer(x, x_star, name=call, rtol=_CHECK_RTOL, atol=_CHECK_ATOL)
-    _passed("check_lstsq_min_norm", len(cases), verbose)
+            values = _answer_pair(got, call, names, complex_hint=complex_hint)
+            for name, which, value, exp in zip(names, ("A", "AtA"), values, expected):
+                exp = float(exp)
+                # kappa(A^T A) of an ill-conditioned A is itself computed with relative error ~eps kappa**2.
+                rtol = 1e-3 if which == "AtA" and exp > 1e6 else _CHECK_RTOL
+                if not _close_scalar(value, exp, rtol):
+                    hint = _kappa_hint(value, exp, A, which)
+                    raise AssertionError(f"{call} returned {name} = {value:.6g} but it should be {exp:.6g}: {hint}.")
+    _passed(check, len(cases), verbose)
+
+
+def check_condition_numbers(fn, *, forbidden=(), verbose=True):
+    """Check the student's ``condition_numbers(A)`` on four seeded matrices.
+
+    The answer is the pair ``(kappa(A), kappa(A^T A))`` of 2-norm condition
+    numbers ``s[0] / s[-1]``, ``np.inf`` for a singular matrix.  Cases: a
+    square non-symmetric matrix (kappa 10), a tall one (kappa 3), a tall
+    ill-conditioned one (kappa 1e4: kappa(A^T A) = 1e8 is compared at
+    relative tolerance 1e-3) and a singular one (a zero column).  Diagnoses:
+    ``(kappa(A), kappa(A))``, reversed ratios (< 1), eigenvalues of a
+    non-symmetric A, swapped pair, no ``np.inf`` for a singular matrix.
+
+    Parameters
+    ----------
+    fn : callable
+        ``condition_numbers(A) -> (float, float)``.
+    forbidden : sequence of str, optional
+        Dotted names of routines `fn` must not use (none by default).
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case, e.g. ``"condition_numbers(A) returned
+        kappa_AtA = 10 but it should be 100: it equals kappa(A); ..."``.
+
+    Examples
+    --------
+    >>> def condition_numbers(A):
+    ...     kappa = lambda M: np.linalg.cond(M)
+    ...     return kappa(A), kappa(A.T @ A)
+    >>> check_condition_numbers(condition_numbers)
+    check_condition_numbers: all 4 cases passed.
+    """
+    cases = [(desc, A, (_kappa(A), _kappa(A.T @ A))) for desc, A in _condition_cases()]
+    _check_condition_numbers(fn, cases, check="check_condition_numbers", forbidden=forbidden, verbose=verbose)
+
+
+def _gram_cases():
+    return [
+        ("a tall 6x3 matrix: its 3 eigenvalues are s**2 = [9, 4, 1]", _matrix(6, 3, [3, 2, 1], 45)),
+        ("a wide 3x5 matrix: s**2 = [9, 4, 1] padded with two zeros", _matrix(3, 5, [3, 2, 1], 46)),
+        ("a square 4x4 matrix of rank 2: [16, 1, 0, 0]", _matrix(4, 4, [4, 1], 47)),
+        ("a tall 7x4 matrix with singular values 10, 1, 0.5, 0.1", _matrix(7, 4, [10, 1, 0.5, 0.1], 48)),
+    ]
+
+
+def _gram_expected(A):
+    """The n eigenvalues of A^T A, decreasing: s**2 padded with zeros."""
+    s = np.linalg.svd(A, compute_uv=False)
+    return np.concatenate([s**2, np.zeros(A.shape[1] - s.size)])
+
+
+def _check_gram_eigenvalues(fn, cases, *, check, forbidden=(), verbose=True):
+    """Run ``gram_eigenvalues`` on ``cases = [(desc, A, expected_eigenvalues)]``."""
+    fname = _fn_name(fn, "gram_eigenvalues")
+    _require_callable(fn, check, fname)
+    call = f"{fname}(A)"
+    advice = "compute the eigenvalues with np.linalg.eigvalsh yourself."
+    if forbidden:
+        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    for i, (desc, A, expected) in enumerate(cases, 1):
+        m, n = A.shape
+        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice)
+        with _case(f"case {i} of {len(cases)}: {desc}"):
+            arr = _answer_array(got, call)
+            if arr.shape == (m,) and m > n:
+                raise AssertionError(
+                    f"{call} returned {m} values but A is {m}x{n}, so A^T A is {n}x{n} with {n} eigenvalues: "
+                    f"{m} values are the eigenvalues of A A^T; use A.T @ A."
+                )
+            if arr.shape == (m,) and m < n:
+                raise AssertionError(
+                    f"{call} returned {m} values but A is {m}x{n}, so A^T A is {n}x{n} and has {n} eigenvalues: "
+                    f"the {m} squared singular values (also the eigenvalues of A A^T) and {n - m} zeros; "
+                    f"np.linalg.eigvalsh(A.T @ A) gives all {n}."
+                )
+            arr = _answer_array(got, call, shape=(n,),
+                                shape_hint=f" (A^T A is {n}x{n}: one eigenvalue per column of A)")
+            rtol = _effective_rtol(arr.dtype, _CHECK_RTOL)
+            if _close(arr, expected, rtol):
+                continue
+            s = np.linalg.svd(A, compute_uv=False)
+            s_padded = np.concatenate([s, np.zeros(n - s.size)])
+            if _close(arr, expected[::-1], rtol):
+                hint = ("they are in increasing order (as np.linalg.eigvalsh returns them); sort them in "
+                        "decreasing order: np.linalg.eigvalsh(A.T @ A)[::-1]")
+            elif _close(np.sort(arr)[::-1], expected, rtol):
+                hint = "right values, wrong order: sort them in decreasing order"
+            elif _close(np.sort(arr)[::-1], s_padded, rtol):
+                hint = ("these are the singular values of A; the eigenvalues of A^T A are their squares "
+                        "s**2 (padded with zeros)")
+            else:
+                hint = "use np.linalg.eigvalsh(A.T @ A), reversed to decreasing order"
+            raise AssertionError(
+                f"{call} returned {_short(arr)} but the eigenvalues of A^T A in decreasing order are "
+                f"{_short(expected)}: {hint}."
+            )
+    _passed(check, len(cases), verbose)
+
+
+def check_gram_eigenvalues(fn, *, forbidden=(), verbose=True):
+    """Check the student's ``gram_eigenvalues(A)`` on four seeded matrices.
+
+    The answer is the n eigenvalues of ``A^T A`` in decreasing order, i.e.
+    the squared singular values padded with ``n - min(m, n)`` zeros.  Cases:
+    tall, wide (zeros: eigvalsh gives ~1e-15 instead of 0, accepted relative
+    to ``s[0]**2``), square rank-deficient and a spread of scales.
+    Diagnoses: increasing order, the m eigenvalues of ``A A^T``, singular
+    values not squared, too few values.
+
+    Parameters
+    ----------
+    fn : callable
+        ``gram_eigenvalues(A) -> (n,) ndarray``.
+    forbidden : sequence of str, optional
+        Dotted names of routines `fn` must not use (none by default).
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case.
+
+    Examples
+    --------
+    >>> check_gram_eigenvalues(lambda A: np.linalg.eigvalsh(A.T @ A)[::-1])
+    check_gram_eigenvalues: all 4 cases passed.
+    """
+    cases = [(desc, A, _gram_expected(A)) for desc, A in _gram_cases()]
+    _check_gram_eigenvalues(fn, cases, check="check_gram_eigenvalues", forbidden=forbidden, verbose=verbose)
+
+
+def _eckart_young_cases():
+    """``[(desc, s, k, (||A - A_k||_2, ||A - A_k||_F))]``, the errors measured on the matrix itself."""
+    specs = [
+        ("a tall 7x5 matrix with s = [5, 4, 3, 2, 1]", _matrix(7, 5, [5, 4, 3, 2, 1], 51), (2, 0, 5)),
+        ("a wide 4x6 matrix with s = [4, 2, 1, 0.5]", _matrix(4, 6, [4, 2, 1, 0.5], 52), (1, 3)),
+    ]
+    cases = []
+    for what, A, ks in specs:
+        U, s, Vt = np.linalg.svd(A, full_matrices=False)
+        for k in ks:
+            E = A - (U[:, :k] * s[:k]) @ Vt[:k]
+            note = (" (A_0 = 0, so the errors are the norms of A)" if k == 0 else
+                    f" (k = len(s) = {s.size}: nothing is left out, both errors are 0)" if k == s.size else "")
+            cases.append((f"{what}, k = {k}{note}", s, k, (np.linalg.norm(E, 2), np.linalg.norm(E, "fro"))))
+    return cases
+
+
+def _eckart_young_hint(values, expected, s, k):
+    """Recognise the usual mistakes in ``(spectral, frobenius)``; "" when none matches."""
+    spectral, frobenius = values
+    p = s.size
+    close = functools.partial(_close_scalar, rtol=1e-6, atol=1e-9 * float(s[0]))
+    if close(spectral, expected[1]) and close(frobenius, expected[0]) and not close(spectral, expected[0]):
+        return "the two errors are swapped: return (spectral, frobenius) in this order"
+    if not close(spectral, expected[0]):
+        if k == p:
+            return f"for k = len(s) = {p} nothing is left out: the spectral error is 0"
+        if close(spectral, s[k - 1]):  # for k = 0, s[k - 1] is s[-1], the smallest
+            return (
+                "off by one: ||A - A_k||_2 = sigma_{k+1}, which is s[k] with 0-based indexing "
+                "(s[0] is sigma_1), not s[k-1]"
+            )
+        if k + 1 < p and close(spectral, s[k + 1]):
+            return "off by one: ||A - A_k||_2 = sigma_{k+1} = s[k] (0-based), not s[k+1]"
+        return "||A - A_k||_2 = sigma_{k+1} = s[k] (0-based), or 0 when k = len(s)"
+    tail = s[k:]
+    if close(frobenius, np.sum(tail**2)):
+        return "take the square root: ||A - A_k||_F = sqrt(sum(s[k:]**2))"
+    if close(frobenius, np.sum(tail)) or close(frobenius, np.sqrt(np.sum(tail))):
+        return "square the singular values before summing: ||A - A_k||_F = sqrt(sum(s[k:]**2))"
+    # s[k - 1:] is s[-1:] for k = 0: what the off-by-one code computes there
+    if close(frobenius, np.linalg.norm(s[k - 1:])) or close(frobenius, np.linalg.norm(s[k + 1:])):
+        return "off by one: the sum starts at s[k] (0-based): sqrt(sum(s[k:]**2))"
+    return "||A - A_k||_F = sqrt(sum(s[k:]**2))"
+
+
+def _check_eckart_young_errors(fn, cases, *, check, forbidden=(), verbose=True):
+    """Run ``eckart_young_errors`` on ``cases = [(desc, s, k, (spectral, frobenius))]``."""
+    fname = _fn_name(fn, "eckart_young_errors")
+    _require_callable(fn, check, fname)
+    advice = "compute the errors from s yourself."
+    if forbidden:
+        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    names = ("spectral", "frobenius")
+    for i, (desc, s, k, expected) in enumerate(cases, 1):
+        call = f"{fname}(s, k={k})"
+        error_hint = (
+            f" (for k = len(s) = {s.size} nothing is left out: both errors are 0, and s[k] does not exist)"
+            if k == s.size else ""
+        )
+        got = _run(fn, (s, k), ("s", "k"), call=call, fname=fname, case=desc, forbidden=forbidden,
+                   advice=advice, error_hint=error_hint)
+        with _case(f"case {i} of {len(cases)}: {desc}"):
+            values = _answer_pair(got, call, names)
+            atol = 1e-9 * float(s[0])
+            if all(_close_scalar(v, e, _CHECK_RTOL, atol) for v, e in zip(values, expected)):
+                continue
+            hint = _eckart_young_hint(values, expected, s, k)
+            raise AssertionError(
+                f"{call} returned (spectral, frobenius) = ({values[0]:.6g}, {values[1]:.6g}) but the "
+                f"errors are ({float(expected[0]):.6g}, {float(expected[1]):.6g}): {hint}."
+            )
+    _passed(check, len(cases), verbose)
+
+
+def check_eckart_young_errors(fn, *, forbidden=(), verbose=True):
+    """Check the student's ``eckart_young_errors(s, k)`` against measured errors.
+
+    For a tall 7x5 matrix (k = 2, 0, 5 = len(s)) and a wide 4x6 one (k = 1, 3),
+    the answer ``(spectral, frobenius)`` must equal ``np.linalg.norm(A - A_k,
+    2)`` and ``np.linalg.norm(A - A_k, "fro")``.  Diagnoses: ``s[k-1]`` (off
+    by one), a missing square root, ``sum(s[k:])`` without squares, swapped
+    pair, ``s[k]`` failing at k = len(s).
+
+    Parameters
+    ----------
+    fn : callable
+        ``eckart_young_errors(s, k) -> (float, float)``.
+    forbidden : sequence of str, optional
+        Dotted names of routines `fn` must not use (none by default).
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case.
+
+    Examples
+    --------
+    >>> def eckart_young_errors(s, k):
+    ...     return (s[k] if k < len(s) else 0.0), np.sqrt(np.sum(s[k:] ** 2))
+    >>> check_eckart_young_errors(eckart_young_errors)
+    check_eckart_young_errors: all 5 cases passed.
+    """
+    _check_eckart_young_errors(fn, _eckart_young_cases(), check="check_eckart_young_errors",
+                               forbidden=forbidden, verbose=verbose)
+
+
+# ---------------------------------------------------------------------------
+# Part 2: rank-k images
+# ---------------------------------------------------------------------------
 
 
 def _rank_k_cases():
@@ -1278,6 +1741,41 @@ def _rank_k_hint(X, U, s, Vt, k):
     return ""
 
 
+def _energy_k(s, fraction, *, power=2, strict=False):
+    """Smallest k with cumulative energy >= fraction (> fraction when `strict`)."""
+    w = np.asarray(s, dtype=np.float64) ** power
+    cum = np.cumsum(w) / np.sum(w)
+    return int(np.searchsorted(cum, fraction, side="right" if strict else "left")) + 1
+
+
+def _check_rank_k_approx(fn, cases, *, check, forbidden=(), verbose=True):
+    """Run ``rank_k_approx`` on ``cases = [(desc, U, s, Vt, k, expected)]``."""
+    fname = _fn_name(fn, "rank_k_approx")
+    _require_callable(fn, check, fname)
+    advice = "build the reconstruction from U, s and Vt yourself."
+    if forbidden:
+        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    for i, (desc, U, s, Vt, k, expected) in enumerate(cases, 1):
+        call = f"{fname}(U, s, Vt, k={k})"
+        got = _run(fn, (U, s, Vt, k), ("U", "s", "Vt", "k"), call=call, fname=fname, case=desc,
+                   forbidden=forbidden, advice=advice)
+        with _case(f"case {i} of {len(cases)}: {desc}"):
+            m, n = expected.shape
+            X = _answer_array(
+                got, call, shape=(m, n),
+                shape_hint=f" (the reconstruction has the shape of A: U.shape[0] x Vt.shape[1] = {m}x{n})",
+            )
+            message = _mismatch_message(X, expected, call, _CHECK_RTOL, _CHECK_ATOL)
+            if message and not _dtype_hint(X, expected):
+                assert_is_rank(X, k, call, rtol=1e-6)
+                hint = _rank_k_hint(X.astype(np.float64), U, s, Vt, k)
+                if hint:
+                    raise AssertionError(f"{call} is wrong: {hint}.")
+            if message:
+                raise AssertionError(message)
+    _passed(check, len(cases), verbose)
+
+
 def check_rank_k_approx(fn, *, forbidden=(), verbose=True):
     """Check the student's ``rank_k_approx(U, s, Vt, k)`` on six cases.
 
@@ -1311,40 +1809,58 @@ def check_rank_k_approx(fn, *, forbidden=(), verbose=True):
     >>> check_rank_k_approx(lambda U, s, Vt, k: (U[:, :k] * s[:k]) @ Vt[:k])
     check_rank_k_approx: all 6 cases passed.
     """
-    fname = _fn_name(fn, "rank_k_approx")
-    _require_callable(fn, "check_rank_k_approx", fname)
-    advice = "build the reconstruction from U, s and Vt yourself."
+    cases = []
+    for desc, A, k in _rank_k_cases():
+        U, s, Vt = np.linalg.svd(A, full_matrices=False)
+        cases.append((desc, U, s, Vt, k, (U[:, :k] * s[:k]) @ Vt[:k]))
+    _check_rank_k_approx(fn, cases, check="check_rank_k_approx", forbidden=forbidden, verbose=verbose)
+
+
+def _check_smallest_rank_for_energy(fn, cases, *, check, forbidden=(), verbose=True):
+    """Run ``smallest_rank_for_energy`` on ``cases = [(desc, s, fraction, expected_k)]``."""
+    fname = _fn_name(fn, "smallest_rank_for_energy")
+    _require_callable(fn, check, fname)
+    advice = "compute the cumulative energy yourself."
     if forbidden:
         assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
-    cases = _rank_k_cases()
-    for i, (desc, A, k) in enumerate(cases, 1):
-        U, s, Vt = np.linalg.svd(A, full_matrices=False)
-        expected = (U[:, :k] * s[:k]) @ Vt[:k]
-        call = f"{fname}(U, s, Vt, k={k})"
-        got = _run(fn, (U, s, Vt, k), ("U", "s", "Vt", "k"), call=call, fname=fname, case=desc,
+    for i, (desc, s, fraction, expected) in enumerate(cases, 1):
+        call = f"{fname}(s, {fraction})"
+        got = _run(fn, (s, fraction), ("s", "fraction"), call=call, fname=fname, case=desc,
                    forbidden=forbidden, advice=advice)
         with _case(f"case {i} of {len(cases)}: {desc}"):
-            m, n = A.shape
-            X = _answer_array(
-                got, call, shape=(m, n),
-                shape_hint=f" (the reconstruction has the shape of A: U.shape[0] x Vt.shape[1] = {m}x{n})",
-            )
-            message = _mismatch_message(X, expected, call, _CHECK_RTOL, _CHECK_ATOL)
-            if message and not _dtype_hint(X, expected):
-                assert_is_rank(X, k, call, rtol=1e-6)
-                hint = _rank_k_hint(X.astype(np.float64), U, s, Vt, k)
-                if hint:
-                    raise AssertionError(f"{call} is wrong: {hint}.")
-            if message:
-                raise AssertionError(message)
-    _passed("check_rank_k_approx", len(cases), verbose)
-
-
-def _energy_k(s, fraction, *, power=2, strict=False):
-    """Smallest k with cumulative energy >= fraction (> fraction when `strict`)."""
-    w = np.asarray(s, dtype=np.float64) ** power
-    cum = np.cumsum(w) / np.sum(w)
-    return int(np.searchsorted(cum, fraction, side="right" if strict else "left")) + 1
+            value = _answer_int(got, call)
+            hint = ""
+            if value != expected:
+                w = np.asarray(s, dtype=np.float64) ** 2
+                last = float(np.cumsum(w)[-1] / np.sum(w))
+                if value > s.size or last < fraction:
+                    hint = (
+                        f"no entry of np.cumsum(s**2) / np.sum(s**2) reaches fraction = {fraction} here: "
+                        f"round-off leaves the last one at {last!r}, not 1 (so searchsorted returns len(s) "
+                        "and argmax of an all-False array returns 0). Divide the cumulative sum by its own "
+                        f"last entry (cum / cum[-1]), or cap k at len(s) = {s.size}"
+                    )
+                elif value == _energy_k(s, fraction, strict=True):
+                    hint = (
+                        f"use >= (the fraction is reached exactly at k = {expected}): k is the "
+                        "smallest k with energy >= fraction"
+                    )
+                elif value == _energy_k(s, fraction, power=1):
+                    hint = (
+                        "it looks like you measured energy with s instead of s**2: the energy of "
+                        "the first k terms is sum(s[:k]**2) / sum(s**2)"
+                    )
+                elif value == expected - 1:
+                    hint = (
+                        "one too small: k counts singular values, so it is the index of the first "
+                        "cumulative energy >= fraction plus 1"
+                    )
+                elif value == expected + 1:
+                    hint = "one too large: did you add 1 twice?"
+                else:
+                    hint = "k is the smallest k with sum(s[:k]**2) / sum(s**2) >= fraction"
+            assert_integer_answer(value, expected, name=call, what="the answer", hint=hint)
+    _passed(check, len(cases), verbose)
 
 
 def check_smallest_rank_for_energy(fn, *, forbidden=(), verbose=True):
@@ -1383,13 +1899,8 @@ def check_smallest_rank_for_energy(fn, *, forbidden=(), verbose=True):
     >>> check_smallest_rank_for_energy(smallest_rank_for_energy)
     check_smallest_rank_for_energy: all 6 cases passed.
     """
-    fname = _fn_name(fn, "smallest_rank_for_energy")
-    _require_callable(fn, "check_smallest_rank_for_energy", fname)
-    advice = "compute the cumulative energy yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
     # Values chosen so the cumulative energies are exact in floating point.
-    cases = [
+    specs = [
         ("s = [10, 1, 1, 1, 1, 1, 1, 1, 1, 1], fraction 0.95", [10.0] + [1.0] * 9, 0.95),
         ("s = [4, 3, 2, 1], fraction 0.8", [4.0, 3.0, 2.0, 1.0], 0.8),
         ("s = [2, 2, 2, 2], fraction 0.5 (reached exactly at k = 2)", [2.0, 2.0, 2.0, 2.0], 0.5),
@@ -1397,34 +1908,836 @@ def check_smallest_rank_for_energy(fn, *, forbidden=(), verbose=True):
         ("s = [10, 6, 3, 1.5, 0.5], fraction 0.5", [10.0, 6.0, 3.0, 1.5, 0.5], 0.5),
         ("s = [3, 1, 0, 0], fraction 1.0 (all the energy)", [3.0, 1.0, 0.0, 0.0], 1.0),
     ]
-    for i, (desc, s_list, fraction) in enumerate(cases, 1):
-        s = np.array(s_list)
-        expected = _energy_k(s, fraction)
-        call = f"{fname}(s, {fraction})"
-        got = _run(fn, (s, fraction), ("s", "fraction"), call=call, fname=fname, case=desc,
+    cases = [(desc, np.array(s), fraction, _energy_k(s, fraction)) for desc, s, fraction in specs]
+    _check_smallest_rank_for_energy(fn, cases, check="check_smallest_rank_for_energy",
+                                    forbidden=forbidden, verbose=verbose)
+
+
+def _uint8_cases():
+    rng = np.random.default_rng(61)
+    overshoot = rng.uniform(-0.25, 1.25, (6, 8))
+    overshoot[0, :3] = [0.0, 1.0, 0.5]
+    return [
+        ("a 6x8 gray reconstruction with values in [-0.25, 1.25] (it overshoots [0, 1])", overshoot),
+        ("a 5x7 gray image with values in [0, 1]", rng.uniform(0.0, 1.0, (5, 7))),
+        ("a 4x5x3 colour reconstruction with values in [-0.1, 1.1]", rng.uniform(-0.1, 1.1, (4, 5, 3))),
+    ]
+
+
+def _uint8_expected(image):
+    return np.rint(np.clip(np.asarray(image, dtype=np.float64), 0.0, 1.0) * 255.0).astype(np.uint8)
+
+
+def _uint8_hint(a, e, x, wrong):
+    """Diagnose a wrong uint8 conversion: `a` answer, `e` expected (both float), `x` input, `wrong` mask."""
+    xc = np.clip(x, 0.0, 1.0)
+    outside = wrong & ((x < 0) | (x > 1))
+    first = tuple(int(i) for i in np.argwhere(wrong)[0])
+    if e.max() > 1 and a.max() <= 1:
+        return (
+            f"its values only go up to {a.max():g}: scale by 255 before casting "
+            "(0 -> 0, 1 -> 255): np.rint(np.clip(image, 0, 1) * 255).astype(np.uint8)"
+        )
+    if np.any(a != np.round(a)):
+        return (
+            f"its values are not whole numbers (pixel {_fmt_index(first)} is {a[first]:.6g}): round with "
+            "np.rint and cast with .astype(np.uint8)"
+        )
+    if outside.any():
+        idx = tuple(int(i) for i in np.argwhere(outside)[0])
+        return (
+            f"pixel {_fmt_index(idx)} is {x[idx]:.4g} (a reconstruction overshoots [0, 1]) and became "
+            f"{a[idx]:g} instead of {e[idx]:g}: clip to [0, 1] first (np.clip(image, 0, 1)); casting a "
+            "value outside 0..255 to uint8 wraps it around (1.2 * 255 = 306 becomes 50)"
+        )
+    if np.all(a[wrong] == np.floor(xc[wrong] * 255)):
+        return (
+            f"pixel {_fmt_index(first)} is {x[first]:.4g}, so 255 * x = {255 * xc[first]:.4g}, which "
+            f"rounds to {e[first]:g}, but it became {a[first]:g}: round before casting "
+            "(.astype(np.uint8) truncates): np.rint(...).astype(np.uint8)"
+        )
+    return (
+        f"pixel {_fmt_index(first)} is {x[first]:.4g} and should become round(clip(x, 0, 1) * 255) = "
+        f"{e[first]:g}, but it is {a[first]:g}"
+    )
+
+
+def _check_to_uint8_image(fn, cases, *, check, forbidden=(), verbose=True):
+    """Run ``to_uint8_image`` on ``cases = [(desc, image, expected_uint8)]``."""
+    fname = _fn_name(fn, "to_uint8_image")
+    _require_callable(fn, check, fname)
+    call = f"{fname}(image)"
+    advice = "clip, scale, round and cast with numpy yourself."
+    if forbidden:
+        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    for i, (desc, image, expected) in enumerate(cases, 1):
+        got = _run(fn, (image,), ("image",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice)
+        with _case(f"case {i} of {len(cases)}: {desc}"):
+            arr = _answer_array(got, call, shape=image.shape,
+                                shape_hint=" (the uint8 image has the shape of the input)")
+            x = np.asarray(image, dtype=np.float64)
+            a, e = arr.astype(np.float64), expected.astype(np.float64)
+            # On a tie (255 x = j + 0.5 up to round-off) both neighbours are right roundings.
+            scaled = np.clip(x, 0.0, 1.0) * 255
+            tie = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-4
+            wrong = (a != e) & ~(tie & (np.abs(a - e) <= 1))
+            if wrong.any():
+                hint = _uint8_hint(a, e, x, wrong)
+                raise AssertionError(f"{call} is wrong at {int(wrong.sum())} of {wrong.size} pixels: {hint}.")
+            if arr.dtype != np.uint8:
+                raise AssertionError(
+                    f"{call} has the right values but dtype {arr.dtype}: return a uint8 image "
+                    "(finish with .astype(np.uint8))."
+                )
+    _passed(check, len(cases), verbose)
+
+
+def check_to_uint8_image(fn, *, forbidden=UINT8_FORBIDDEN, verbose=True):
+    """Check the student's ``to_uint8_image(image)`` on three float images.
+
+    The answer is ``np.rint(np.clip(image, 0, 1) * 255).astype(np.uint8)``:
+    dtype uint8, the shape of the input, and every pixel equal to it (on an
+    exact tie ``255 x = j + 0.5`` both j and j + 1 are accepted).  Cases: a
+    gray reconstruction that overshoots [0, 1], a gray image inside [0, 1]
+    and an overshooting colour image.  Diagnoses: no clipping (wrap-around),
+    truncation instead of rounding, no scaling by 255, unrounded values,
+    wrong dtype.  ``course_utils.images.to_uint8`` and scikit-image's
+    ``img_as_ubyte`` are forbidden (:data:`UINT8_FORBIDDEN`).
+
+    Parameters
+    ----------
+    fn : callable
+        ``to_uint8_image(image) -> uint8 ndarray`` of the shape of `image`.
+    forbidden : sequence of str, optional
+        Dotted names of forbidden routines; default :data:`UINT8_FORBIDDEN`.
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case, e.g. ``"to_uint8_image(image) is wrong at
+        9 of 48 pixels: pixel [0, 4] is 1.18 (a reconstruction overshoots [0,
+        1]) and became 45 instead of 255: clip to [0, 1] first ..."``.
+    ForbiddenCallError
+        If `fn` uses a forbidden routine.
+
+    Examples
+    --------
+    >>> check_to_uint8_image(lambda image: np.rint(np.clip(image, 0, 1) * 255).astype(np.uint8))
+    check_to_uint8_image: all 3 cases passed.
+    """
+    cases = [(desc, image, _uint8_expected(image)) for desc, image in _uint8_cases()]
+    _check_to_uint8_image(fn, cases, check="check_to_uint8_image", forbidden=forbidden, verbose=verbose)
+
+
+def _smooth_image(m, n, seed):
+    """A seeded smooth gray image with values in [0.05, 0.95] that is not exactly low-rank."""
+    y, x = np.mgrid[0 : 1 : m * 1j, 0 : 1 : n * 1j]
+    a, b, c = np.random.default_rng(seed).uniform(1.5, 4.0, 3)
+    return 0.5 + 0.45 * np.sin(a * x + b * y**2 + c * x * y)
+
+
+def _rank_k_images(A, ks):
+    """Rank-k approximations of the matrix `A` for each k in `ks`, from one SVD."""
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    return [(U[:, :k] * s[:k]) @ Vt[:k] for k in ks]
+
+
+def _rank_errors_cases():
+    image = np.random.default_rng(62).uniform(0.0, 1.0, (5, 9))
+    return [
+        ("an 8x6 matrix with s = [4, 3, 2, 1, 0.5, 0.25]; ks = [0, 1, 2, 3] (k = 0 leaves all of A: error 1)",
+         _matrix(8, 6, [4, 3, 2, 1, 0.5, 0.25], 63), [0, 1, 2, 3]),
+        ("a wide 5x9 gray image; ks = [1, 3, 5] (k = 5 = min(m, n) leaves no error)", image, np.array([1, 3, 5])),
+        ("a 7x7 matrix of rank 3; ks = [1, 3, 6] (no error from k = 3 on)", _matrix(7, 7, [3, 2, 1], 64), (1, 3, 6)),
+    ]
+
+
+def _rank_errors_expected(A, ks):
+    """Measured relative Frobenius errors ``||A - A_k||_F / ||A||_F``."""
+    return np.array([np.linalg.norm(A - X) for X in _rank_k_images(A, ks)]) / np.linalg.norm(A)
+
+
+def _rank_errors_hint(arr, A, ks):
+    """Recognise relative errors computed the wrong way; "" when none matches."""
+    s = np.linalg.svd(A, compute_uv=False)
+    p, fro = s.size, float(np.linalg.norm(s))
+    ks = np.asarray(ks, dtype=int)
+
+    def tail(kk, power=2):
+        # s[j:] is empty (sum 0) for j >= p; j < 0 is no rank at all
+        return np.array([np.sum(s[j:] ** power) if j >= 0 else np.nan for j in kk])
+
+    spectral = np.array([s[j] if j < p else 0.0 for j in ks])
+    use_fro = ("use the Frobenius norm: the relative error is ||A - A_k||_F / ||A||_F = "
+               "sqrt(sum(s[k:]**2) / sum(s**2)) (np.linalg.norm of a matrix is the Frobenius norm)")
+    off_by_one = "k is off by one: A_k keeps s[:k], so its error is made of s[k:] (0-based)"
+    use_squares = "use s**2: the relative error is sqrt(sum(s[k:]**2) / sum(s**2))"
+    candidates = [
+        (spectral / s[0], "that is the relative error in the spectral norm (s[k] / s[0]); " + use_fro),
+        (spectral / fro, "s[k] is the spectral-norm error; " + use_fro),
+        (np.sqrt(tail(ks)), "divide by ||A||_F: the relative error is ||A - A_k||_F / ||A||_F"),
+        (tail(ks) / fro**2, "take the square root: sum(s[k:]**2) / sum(s**2) is the squared relative error "
+                            "(the lost energy)"),
+        (1 - tail(ks) / fro**2, "this is the kept energy fraction, not the error: the relative error is "
+                                "sqrt(sum(s[k:]**2) / sum(s**2))"),
+        (tail(ks, 1) / np.sum(s), use_squares),
+        (np.sqrt(tail(ks, 1) / np.sum(s)), use_squares),
+        (np.sqrt(tail(ks + 1)) / fro, off_by_one),
+        (np.sqrt(tail(ks - 1)) / fro, off_by_one),
+    ]
+    for candidate, hint in candidates:
+        if _close(arr, candidate, 1e-6, 1e-10):
+            return hint
+    return ""
+
+
+def _check_rank_errors(fn, cases, *, check, forbidden=(), verbose=True):
+    """Run ``rank_errors`` on ``cases = [(desc, image, ks, expected_errors)]``."""
+    fname = _fn_name(fn, "rank_errors")
+    _require_callable(fn, check, fname)
+    advice = "compute the errors from np.linalg.svd yourself."
+    if forbidden:
+        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    for i, (desc, image, ks, expected) in enumerate(cases, 1):
+        call = f"{fname}(image, ks={list(np.asarray(ks).tolist())})"
+        got = _run(fn, (image, ks), ("image", "ks"), call=call, fname=fname, case=desc,
                    forbidden=forbidden, advice=advice)
         with _case(f"case {i} of {len(cases)}: {desc}"):
-            value = _answer_int(got, call)
-            hint = ""
-            if value != expected:
-                if value == _energy_k(s, fraction, strict=True):
-                    hint = (
-                        f"use >= (the fraction is reached exactly at k = {expected}): k is the "
-                        "smallest k with energy >= fraction"
+            arr = _answer_array(got, call, shape=(len(ks),), shape_hint=" (one error per k in ks)")
+            if _close(arr, expected, _effective_rtol(arr.dtype, _CHECK_RTOL), 1e-10):
+                continue
+            hint = _rank_errors_hint(arr.astype(np.float64), image, ks)
+            if not hint:
+                raise AssertionError(
+                    _mismatch_message(arr, expected, call, _CHECK_RTOL, 1e-10) + " The relative error of A_k "
+                    "is ||A - A_k||_F / ||A||_F = sqrt(sum(s[k:]**2) / sum(s**2))."
+                )
+            raise AssertionError(
+                f"{call} returned {_short(arr)} but the relative errors are {_short(expected)}: {hint}."
+            )
+    _passed(check, len(cases), verbose)
+
+
+def check_rank_errors(fn, *, forbidden=(), verbose=True):
+    """Check the student's ``rank_errors(image, ks)`` on three matrices.
+
+    The answer is the 1-D float array of relative Frobenius errors
+    ``||A - A_k||_F / ||A||_F``, one per k in `ks`, compared with errors
+    measured on the reconstructions themselves.  Cases include k = 0 (error
+    1), k = min(m, n) and k beyond the rank (error 0); `ks` comes as a list,
+    an array and a tuple.  Diagnoses: spectral norm, not relative, squared
+    (lost energy) or kept energy, s instead of s**2, k off by one.
+
+    Parameters
+    ----------
+    fn : callable
+        ``rank_errors(image, ks) -> (len(ks),) ndarray``.
+    forbidden : sequence of str, optional
+        Dotted names of routines `fn` must not use (none by default).
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case.
+
+    Examples
+    --------
+    >>> def rank_errors(image, ks):
+    ...     s = np.linalg.svd(image, compute_uv=False)
+    ...     return np.array([np.sqrt(np.sum(s[k:] ** 2) / np.sum(s**2)) for k in ks])
+    >>> check_rank_errors(rank_errors)
+    check_rank_errors: all 3 cases passed.
+    """
+    cases = [(desc, A, ks, _rank_errors_expected(A, ks)) for desc, A, ks in _rank_errors_cases()]
+    _check_rank_errors(fn, cases, check="check_rank_errors", forbidden=forbidden, verbose=verbose)
+
+
+# ---------------------------------------------------------------------------
+# Part 3: denoising
+# ---------------------------------------------------------------------------
+
+
+def _psnr(reference, estimate):
+    """PSNR in dB for images in [0, 1] (data_range 1): ``10 log10(1 / MSE)``, inf for an exact copy."""
+    mse = float(np.mean((reference - estimate) ** 2))
+    return float("inf") if mse == 0 else 10 * np.log10(1.0 / mse)
+
+
+def _noisy(clean, sigma, seed, *, clip=False):
+    noisy = clean + sigma * np.random.default_rng(seed).standard_normal(clean.shape)
+    return np.clip(noisy, 0.0, 1.0) if clip else noisy
+
+
+def _psnr_cases():
+    clean1, clean2 = _smooth_image(24, 20, 71), _smooth_image(16, 30, 72)
+    return [
+        ("a 24x20 smooth image with Gaussian noise, sigma = 0.1 (the noisy image leaves [0, 1]); "
+         "ks = [1, 2, 4, 8]", _noisy(clean1, 0.1, 73), clean1, [1, 2, 4, 8]),
+        ("a 16x30 smooth image with noise sigma = 0.05, clipped to [0, 1]; ks = [1, 3, 16] "
+         "(k = 16 = min(m, n) keeps the noisy image itself)", _noisy(clean2, 0.05, 74, clip=True), clean2,
+         [1, 3, 16]),
+    ]
+
+
+def _psnr_by_rank_expected(noisy, clean, ks):
+    return np.array([_psnr(clean, X) for X in _rank_k_images(noisy, ks)])
+
+
+def _psnr_hint(arr, noisy, clean, ks, expected):
+    """Recognise PSNRs measured the wrong way; "" when none matches."""
+    approx = _rank_k_images(noisy, ks)
+    data_range = "pass data_range=1.0 (the images are floats in [0, 1])"
+    # Entry by entry: scikit-image guesses data_range = 2 only when its first image has negative values.
+    for shift, hint in (
+        (20 * np.log10(2.0), "some values are 6.02 dB too high: the PSNR used data_range = 2, scikit-image's "
+                             "guess for a float image with negative values (e.g. the approximation passed "
+                             f"first, without data_range); {data_range}"),
+        (20 * np.log10(255.0), f"the values are 48.13 dB too high: data_range = 255 is for uint8 images; {data_range}"),
+    ):
+        moved = np.isclose(arr, expected + shift, rtol=0, atol=1e-6)
+        if moved.any() and np.all(moved | np.isclose(arr, expected, rtol=0, atol=1e-6)):
+            return hint
+    candidates = [
+        ([_psnr(noisy, X) for X in approx],
+         "it measures the approximation against the noisy image; compare it with the clean one: "
+         "PSNR(clean, A_k), with A_k the rank-k approximation of noisy"),
+        ([_psnr(clean, X) for X in _rank_k_images(clean, ks)],
+         "it approximates the clean image; approximate the noisy one (np.linalg.svd(noisy)) and compare "
+         "that with clean: in practice only the noisy image is known"),
+        ([_psnr(clean, np.clip(X, 0.0, 1.0)) for X in approx],
+         "the approximation was clipped to [0, 1] before measuring; measure the rank-k approximation itself"),
+        (expected / 2, "it is half the PSNR: PSNR = 10 log10(1 / MSE) = 20 log10(1 / RMSE)"),
+        (expected * 2, "it is twice the PSNR: PSNR = 10 log10(1 / MSE) = 20 log10(1 / RMSE)"),
+    ]
+    for candidate, hint in candidates:
+        if _close(arr, candidate, 1e-6, 1e-6):
+            return hint
+    return ""
+
+
+def _psnr_error_hint(exc):
+    if "data_range" in str(exc):
+        return (
+            " (scikit-image guesses the range from its first image when data_range is not given: "
+            "pass data_range=1.0, e.g. peak_signal_noise_ratio(clean, approx, data_range=1.0))"
+        )
+    return ""
+
+
+def _check_psnr_by_rank(fn, cases, *, check, forbidden=(), verbose=True):
+    """Run ``psnr_by_rank`` on ``cases = [(desc, noisy, clean, ks, expected_psnr)]``."""
+    fname = _fn_name(fn, "psnr_by_rank")
+    _require_callable(fn, check, fname)
+    advice = "compute the approximations and the PSNR yourself."
+    if forbidden:
+        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    for i, (desc, noisy, clean, ks, expected) in enumerate(cases, 1):
+        call = f"{fname}(noisy, clean, ks={list(np.asarray(ks).tolist())})"
+        got = _run(fn, (noisy, clean, ks), ("noisy", "clean", "ks"), call=call, fname=fname, case=desc,
+                   forbidden=forbidden, advice=advice, error_hint=_psnr_error_hint)
+        with _case(f"case {i} of {len(cases)}: {desc}"):
+            try:  # diagnose first: some wrong answers hold inf (an exact copy), which _answer_array rejects
+                raw = np.asarray(got)
+                rtol = _effective_rtol(raw.dtype, _CHECK_RTOL)
+                raw = raw.astype(np.float64)
+            except (TypeError, ValueError):
+                raw = None
+            if raw is not None and raw.shape == expected.shape and not _close(raw, expected, rtol, 1e-8):
+                hint = _psnr_hint(raw, noisy, clean, ks, expected)
+                if hint:
+                    raise AssertionError(
+                        f"{call} returned {_short(raw)} dB but the PSNRs are {_short(expected)} dB: {hint}."
                     )
-                elif value == _energy_k(s, fraction, power=1):
-                    hint = (
-                        "it looks like you measured energy with s instead of s**2: the energy of "
-                        "the first k terms is sum(s[:k]**2) / sum(s**2)"
-                    )
-                elif value == expected - 1:
-                    hint = (
-                        "one too small: k counts singular values, so it is the index of the first "
-                        "cumulative energy >= fraction plus 1"
-                    )
-                elif value == expected + 1:
-                    hint = "one too large: did you add 1 twice?"
-                else:
-                    hint = "k is the smallest k with sum(s[:k]**2) / sum(s**2) >= fraction"
-            assert_integer_answer(value, expected, name=call, what="the answer", hint=hint)
-    _passed("check_smallest_rank_for_energy", len(cases), verbose)
+            arr = _answer_array(got, call, shape=expected.shape, shape_hint=" (one PSNR per k in ks)")
+            message = _mismatch_message(arr, expected, call, _CHECK_RTOL, 1e-8)
+            if message:
+                raise AssertionError(
+                    message + " The PSNR of A_k is 10 log10(1 / mean((clean - A_k)**2)), A_k the rank-k "
+                    "approximation of noisy."
+                )
+    _passed(check, len(cases), verbose)
+
+
+def check_psnr_by_rank(fn, *, forbidden=(), verbose=True):
+    """Check the student's ``psnr_by_rank(noisy, clean, ks)`` on two noisy images.
+
+    The answer is the 1-D float array of PSNRs in dB (data_range 1.0) of the
+    rank-k approximation of `noisy` (not clipped) against `clean`, one per k
+    in `ks`, i.e. ``10 log10(1 / mean((clean - A_k)**2))``.  Diagnoses: PSNR
+    against the noisy image, data_range guessed by scikit-image (2) or 255,
+    approximation of the clean image, clipped approximation, factor 2.
+
+    Parameters
+    ----------
+    fn : callable
+        ``psnr_by_rank(noisy, clean, ks) -> (len(ks),) ndarray``.
+    forbidden : sequence of str, optional
+        Dotted names of routines `fn` must not use (none by default).
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case.
+
+    Examples
+    --------
+    >>> from skimage.metrics import peak_signal_noise_ratio
+    >>> def psnr_by_rank(noisy, clean, ks):
+    ...     U, s, Vt = np.linalg.svd(noisy, full_matrices=False)
+    ...     return np.array([peak_signal_noise_ratio(clean, (U[:, :k] * s[:k]) @ Vt[:k], data_range=1.0)
+    ...                      for k in ks])
+    >>> check_psnr_by_rank(psnr_by_rank)
+    check_psnr_by_rank: all 2 cases passed.
+    """
+    cases = [(desc, noisy, clean, ks, _psnr_by_rank_expected(noisy, clean, ks))
+             for desc, noisy, clean, ks in _psnr_cases()]
+    _check_psnr_by_rank(fn, cases, check="check_psnr_by_rank", forbidden=forbidden, verbose=verbose)
+
+
+def _gd_lambda(beta):
+    """Gavish-Donoho coefficient for a known noise level, lambda*(beta)."""
+    return float(np.sqrt(2 * (beta + 1) + 8 * beta / ((beta + 1) + np.sqrt(beta**2 + 14 * beta + 1))))
+
+
+def _gd_omega(beta):
+    """Gavish & Donoho's polynomial fit of omega(beta), the coefficient for an unknown noise level."""
+    return 0.56 * beta**3 - 0.95 * beta**2 + 1.82 * beta + 1.43
+
+
+#: Relative tolerance for the unknown-noise threshold: omega(beta) may be the paper's
+#: polynomial fit (within 0.4 % of the exact value for beta >= 0.05) or the exact value.
+GD_UNKNOWN_RTOL = 1e-2
+
+
+def _gd_expected(s, shape, sigma):
+    m, n = shape
+    beta = min(m, n) / max(m, n)
+    if sigma is None:
+        return _gd_omega(beta) * float(np.median(s))
+    return _gd_lambda(beta) * np.sqrt(max(m, n)) * sigma
+
+
+def _gd_singular_values(shape, seed):
+    """Descending singular values of a seeded noisy matrix of `shape`: a few large ones above a noise bulk."""
+    m, n = shape
+    rng = np.random.default_rng(seed)
+    s = np.sort(rng.uniform(0.5, 1.5, min(m, n)))[::-1] * np.sqrt(max(m, n))
+    s[:3] *= [20.0, 10.0, 5.0]  # a rank-3 signal: the mean is well above the median
+    return s
+
+
+def _gd_cases():
+    specs = [
+        ("a square 100x100 matrix with known sigma = 0.5: tau = (4/sqrt(3)) sqrt(100) 0.5", (100, 100), 0.5),
+        ("a tall 200x50 matrix with known sigma = 1.0 (beta = 50/200 = 0.25)", (200, 50), 1.0),
+        ("a wide 40x160 matrix with known sigma = 0.1 (beta = 40/160 = 0.25)", (40, 160), 0.1),
+        ("a square 50x50 matrix, sigma unknown (sigma=None): tau = omega(1) median(s)", (50, 50), None),
+        ("a tall 120x40 matrix, sigma unknown (beta = 40/120 = 1/3)", (120, 40), None),
+        ("a wide 30x90 matrix, sigma unknown (beta = 30/90 = 1/3)", (30, 90), None),
+    ]
+    return [(desc, _gd_singular_values(shape, 80 + i), shape, sigma) for i, (desc, shape, sigma) in enumerate(specs)]
+
+
+def _gd_candidates(s, shape, sigma):
+    """``[(tau computed the wrong way, what to do instead)]`` for the usual Gavish-Donoho mistakes."""
+    m, n = shape
+    lo, hi = min(m, n), max(m, n)
+    beta, inverse = lo / hi, hi / lo
+    median = float(np.median(s))
+    used = "m / n" if m > n else "n / m"
+    wrong_beta = (
+        f"beta = min(m, n) / max(m, n) = {lo}/{hi} = {beta:.4g} is at most 1; it looks like you used "
+        f"{used} = {hi}/{lo} = {inverse:.4g}"
+    )
+    candidates = []
+    if sigma is not None:
+        if lo != hi:
+            candidates += [
+                (_gd_lambda(beta) * np.sqrt(lo) * sigma,
+                 f"use sqrt(max(m, n)) = sqrt({hi}), not sqrt(min(m, n)) = sqrt({lo})"),
+                (_gd_lambda(inverse) * np.sqrt(hi) * sigma, wrong_beta),
+                (4 / np.sqrt(3) * np.sqrt(hi) * sigma,
+                 f"4/sqrt(3) = lambda*(1) is for square matrices only; here beta = {beta:.4g}, so "
+                 f"lambda*(beta) = {_gd_lambda(beta):.4g}"),
+            ]
+        candidates += [
+            (_gd_omega(beta) * median,
+             f"sigma is known here (sigma={sigma}): tau = lambda*(beta) sqrt(max(m, n)) sigma; the median "
+             "rule is for sigma=None"),
+            (_gd_lambda(beta) * np.sqrt(hi) * sigma**2, "multiply by sigma, not sigma**2"),
+            (_gd_lambda(beta) * np.sqrt(hi), "multiply by sigma: tau = lambda*(beta) sqrt(max(m, n)) sigma"),
+        ]
+    else:
+        candidates += [
+            (_gd_omega(beta) * float(np.mean(s)),
+             "use the median of s (np.median(s)), not the mean: the few large singular values of the "
+             "signal pull the mean up"),
+            (_gd_lambda(beta) * median,
+             "with unknown sigma the coefficient is omega(beta) ~ 0.56 beta**3 - 0.95 beta**2 + "
+             "1.82 beta + 1.43, not lambda*(beta)"),
+            (_gd_omega(beta) * median * np.sqrt(hi),
+             "tau = omega(beta) median(s) has no sqrt(max(m, n)) factor"),
+        ]
+        if lo != hi:
+            candidates.append((_gd_omega(inverse) * median, wrong_beta))
+    return candidates
+
+
+def _gd_hint(value, expected, s, shape, sigma):
+    """Recognise the usual Gavish-Donoho mistakes (a generic formula when none matches)."""
+    for candidate, hint in _gd_candidates(s, shape, sigma):
+        # skip a mistake that gives the right number here (e.g. sigma**2 with sigma = 1)
+        if _close_scalar(value, candidate, 3e-3) and not _close_scalar(expected, candidate, 3e-3):
+            return hint
+    if sigma is None:
+        return "tau = omega(beta) median(s), with beta = min(m, n) / max(m, n)"
+    return "tau = lambda*(beta) sqrt(max(m, n)) sigma, with beta = min(m, n) / max(m, n)"
+
+
+def _gd_error_hint(exc):
+    if isinstance(exc, TypeError) and "sigma" in str(exc):
+        return " (give sigma a default: def gavish_donoho_threshold(s, shape, sigma=None))"
+    return ""
+
+
+def _check_gavish_donoho_threshold(fn, cases, *, check, forbidden=(), verbose=True):
+    """Run ``gavish_donoho_threshold`` on ``cases = [(desc, s, shape, sigma, expected_tau, rtol)]``."""
+    fname = _fn_name(fn, "gavish_donoho_threshold")
+    _require_callable(fn, check, fname)
+    advice = "compute the threshold with numpy yourself."
+    if forbidden:
+        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    for i, (desc, s, shape, sigma, expected, rtol) in enumerate(cases, 1):
+        if sigma is None:  # call without sigma: its default must be None
+            args, names, call = (s, shape), ("s", "shape"), f"{fname}(s, {shape})"
+        else:
+            args, names, call = (s, shape, sigma), ("s", "shape", "sigma"), f"{fname}(s, {shape}, sigma={sigma})"
+        got = _run(fn, args, names, call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice,
+                   error_hint=_gd_error_hint)
+        with _case(f"case {i} of {len(cases)}: {desc}"):
+            value = float(_answer_scalar(got, call))
+            if not np.isfinite(value):
+                raise AssertionError(f"{call} is {value}: a division by zero?")
+            if not _close_scalar(value, expected, rtol):
+                hint = _gd_hint(value, expected, s, shape, sigma)
+                raise AssertionError(f"{call} returned {value:.6g} but tau is {float(expected):.6g}: {hint}.")
+    _passed(check, len(cases), verbose)
+
+
+def check_gavish_donoho_threshold(fn, *, forbidden=(), verbose=True):
+    """Check the student's ``gavish_donoho_threshold(s, shape, sigma=None)`` on six cases.
+
+    Known sigma: ``tau = lambda*(beta) sqrt(max(m, n)) sigma`` with
+    ``beta = min(m, n) / max(m, n)`` and ``lambda*(beta) = sqrt(2 (beta + 1) +
+    8 beta / ((beta + 1) + sqrt(beta**2 + 14 beta + 1)))`` (``4/sqrt(3)`` when
+    square), compared at relative tolerance 1e-5.  Unknown sigma (called as
+    ``fn(s, shape)``): ``tau = omega(beta) median(s)`` with Gavish & Donoho's
+    fit ``omega(beta) ~ 0.56 beta**3 - 0.95 beta**2 + 1.82 beta + 1.43``,
+    compared at :data:`GD_UNKNOWN_RTOL`.  Square, tall and wide shapes.
+    Diagnoses: sqrt(min) instead of sqrt(max), beta > 1 (m / n of a tall
+    matrix), 4/sqrt(3) for a non-square matrix, mean instead of median,
+    lambda* instead of omega, sigma not used, no default for sigma.
+
+    Parameters
+    ----------
+    fn : callable
+        ``gavish_donoho_threshold(s, shape, sigma=None) -> float``.
+    forbidden : sequence of str, optional
+        Dotted names of routines `fn` must not use (none by default).
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case.
+
+    Examples
+    --------
+    >>> def gavish_donoho_threshold(s, shape, sigma=None):
+    ...     beta = min(shape) / max(shape)
+    ...     if sigma is None:
+    ...         return (0.56 * beta**3 - 0.95 * beta**2 + 1.82 * beta + 1.43) * np.median(s)
+    ...     lam = np.sqrt(2 * (beta + 1) + 8 * beta / (beta + 1 + np.sqrt(beta**2 + 14 * beta + 1)))
+    ...     return lam * np.sqrt(max(shape)) * sigma
+    >>> check_gavish_donoho_threshold(gavish_donoho_threshold)
+    check_gavish_donoho_threshold: all 6 cases passed.
+    """
+    cases = [
+        (desc, s, shape, sigma, _gd_expected(s, shape, sigma), _CHECK_RTOL if sigma is not None else GD_UNKNOWN_RTOL)
+        for desc, s, shape, sigma in _gd_cases()
+    ]
+    _check_gavish_donoho_threshold(fn, cases, check="check_gavish_donoho_threshold",
+                                   forbidden=forbidden, verbose=verbose)
+
+
+def _colour_image(m, n, seed, sigma):
+    """A seeded noisy colour image (m, n, 3): smooth channels plus Gaussian noise, leaving [0, 1]."""
+    clean = np.stack([_smooth_image(m, n, seed + c) for c in range(3)], axis=-1)
+    return _noisy(clean, sigma, seed + 3)
+
+
+def _denoise_cases():
+    image1, image2 = _colour_image(12, 10, 91, 0.15), _colour_image(9, 14, 95, 0.15)
+    return [
+        ("a 12x10 noisy colour image (values leave [0, 1]), k = 2", image1, 2),
+        ("a 9x14 noisy colour image, k = 1", image2, 1),
+        ("the 12x10 image, k = 10 = min(m, n): the answer is the image clipped to [0, 1]", image1, 10),
+        ("the 12x10 image, k = 0: the answer is black (all zeros)", image1, 0),
+    ]
+
+
+def _per_channel(image, k):
+    """Rank-k approximation of each channel of `image` separately (not clipped)."""
+    return np.stack([_rank_k_images(image[..., c], [k])[0] for c in range(image.shape[2])], axis=-1)
+
+
+def _denoise_expected(image, k):
+    return np.clip(_per_channel(image, k), 0.0, 1.0)
+
+
+def _denoise_hint(arr, image, k, expected):
+    """Recognise colour denoising done the wrong way; "" when none matches."""
+    m, n, c = image.shape
+    channels = [image[..., j] for j in range(c)]
+    side_by_side = np.hstack(channels)  # (m, 3n)
+    stacked = np.vstack(channels)  # (3m, n)
+    mixed = [
+        np.stack(np.hsplit(_rank_k_images(side_by_side, [k])[0], c), axis=-1),
+        _rank_k_images(image.reshape(m, n * c), [k])[0].reshape(m, n, c),
+        np.stack(np.vsplit(_rank_k_images(stacked, [k])[0], c), axis=-1),
+    ]
+    if k <= c:
+        mixed.append(_rank_k_images(image.reshape(m * n, c), [k])[0].reshape(m, n, c))
+    mix_hint = (
+        "the channels were approximated together (one SVD of the channels side by side, an (m, 3n) "
+        "matrix, or of a reshape); each channel needs its own SVD: image[..., c] for c = 0, 1, 2"
+    )
+    candidates = [(_per_channel(image, k), "clip the result to [0, 1] (np.clip(..., 0, 1)): a rank-k "
+                                           "approximation of a noisy image overshoots")]
+    candidates += [(X, mix_hint) for X in mixed] + [(np.clip(X, 0.0, 1.0), mix_hint) for X in mixed]
+    limit = min(m, n)
+    for kk in (k - 1, k + 1):
+        if 0 <= kk <= limit:
+            candidates.append((_denoise_expected(image, kk), f"it is the rank-{kk} approximation: k is off by one "
+                               "(keep s[:k] of each channel)"))
+    for candidate, hint in candidates:
+        if _close(arr, candidate, 1e-6, 1e-10):
+            return hint
+    if np.allclose(arr[..., 0], arr[..., 1]) and np.allclose(arr[..., 1], arr[..., 2]) and not (
+        np.allclose(expected[..., 0], expected[..., 1]) and np.allclose(expected[..., 1], expected[..., 2])
+    ):
+        return ("the three channels of the answer are identical, a gray image; approximate each colour channel "
+                "image[..., c] separately")
+    return ""
+
+
+def _check_denoise_color(fn, cases, *, check, forbidden=(), verbose=True):
+    """Run ``denoise_color`` on ``cases = [(desc, image, k, expected)]``."""
+    fname = _fn_name(fn, "denoise_color")
+    _require_callable(fn, check, fname)
+    advice = "compute the rank-k approximations with np.linalg.svd yourself."
+    if forbidden:
+        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    for i, (desc, image, k, expected) in enumerate(cases, 1):
+        call = f"{fname}(image, k={k})"
+        m, n, c = image.shape
+        got = _run(fn, (image, k), ("image", "k"), call=call, fname=fname, case=desc,
+                   forbidden=forbidden, advice=advice)
+        with _case(f"case {i} of {len(cases)}: {desc}"):
+            arr = _answer_array(got, call)
+            if arr.shape == (m, n):
+                raise AssertionError(
+                    f"{call} returned a gray image of shape {arr.shape}; return a colour image of shape "
+                    f"{image.shape}: one rank-k approximation per channel, np.stack(channels, axis=-1)."
+                )
+            if arr.shape == (c, m, n):
+                raise AssertionError(
+                    f"{call} has shape {arr.shape}, channels first; stack the channels along the last axis: "
+                    f"np.stack(channels, axis=-1) has shape {image.shape}."
+                )
+            arr = _answer_array(got, call, shape=image.shape, shape_hint=" (the shape of the input image)")
+            if np.issubdtype(arr.dtype, np.integer):
+                raise AssertionError(
+                    f"{call} has integer dtype {arr.dtype}; return floats in [0, 1] (the clipped "
+                    "approximations themselves), not an 8-bit image."
+                )
+            if _close(arr, expected, _effective_rtol(arr.dtype, _CHECK_RTOL), 1e-10):
+                continue
+            hint = _denoise_hint(arr.astype(np.float64), image, k, expected)
+            if not hint:
+                raise AssertionError(
+                    _mismatch_message(arr, expected, call, _CHECK_RTOL, 1e-10) + " Channel c of the answer is "
+                    "the rank-k approximation of image[..., c] (its own SVD), clipped to [0, 1]."
+                )
+            raise AssertionError(f"{call} is wrong: {hint}.")
+    _passed(check, len(cases), verbose)
+
+
+def check_denoise_color(fn, *, forbidden=(), verbose=True):
+    """Check the student's ``denoise_color(image, k)`` on two noisy colour images.
+
+    The answer is the (m, n, 3) float image whose channels are the rank-k
+    approximations of the channels of `image`, each computed separately,
+    clipped to [0, 1].  Cases: k = 2 and k = 1 on two images, k = min(m, n)
+    (the clipped image) and k = 0 (black).  Diagnoses: not clipped, channels
+    approximated together (an SVD of an (m, 3n) or (3m, n) matrix or of a
+    reshape), gray output, channels first, integer output, k off by one.
+
+    Parameters
+    ----------
+    fn : callable
+        ``denoise_color(image, k) -> (m, n, 3) ndarray``.
+    forbidden : sequence of str, optional
+        Dotted names of routines `fn` must not use (none by default).
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case.
+
+    Examples
+    --------
+    >>> def denoise_color(image, k):
+    ...     out = np.empty(image.shape)
+    ...     for c in range(3):
+    ...         U, s, Vt = np.linalg.svd(image[..., c], full_matrices=False)
+    ...         out[..., c] = (U[:, :k] * s[:k]) @ Vt[:k]
+    ...     return np.clip(out, 0, 1)
+    >>> check_denoise_color(denoise_color)
+    check_denoise_color: all 4 cases passed.
+    """
+    cases = [(desc, image, k, _denoise_expected(image, k)) for desc, image, k in _denoise_cases()]
+    _check_denoise_color(fn, cases, check="check_denoise_color", forbidden=forbidden, verbose=verbose)
+
+
+# ---------------------------------------------------------------------------
+# Rank choices stored in variables (parts 2 and 3)
+# ---------------------------------------------------------------------------
+
+
+def _require_set(value, name):
+    if value is None:
+        raise AssertionError(f"{name} is still None: set it in the answer cell above, then run that cell.")
+
+
+def check_energy_rank_choice(k, image, fraction=0.99, *, name="k_99"):
+    """Check that `k` is the smallest rank keeping `fraction` of the energy of `image`.
+
+    Parameters
+    ----------
+    k : int
+        The student's rank.
+    image : (m, n) array_like
+        The image whose singular values define the energy.
+    fraction : float, optional
+        The energy fraction of the criterion.
+    name : str, optional
+        The variable's name in messages.
+
+    Raises
+    ------
+    AssertionError
+        With a diagnosis (sigma instead of sigma**2, off by one, not an int).
+
+    Examples
+    --------
+    >>> check_energy_rank_choice(1, np.diag([10.0, 1.0]), 0.99)
+    check_energy_rank_choice: k_99 = 1 is right.
+    """
+    _require_set(k, name)
+    s = np.linalg.svd(as_matrix(image, "image"), compute_uv=False)
+    expected = _energy_k(s, fraction)
+    got = _answer_int(k, name)
+    hint = ""
+    if got == _energy_k(s, fraction, power=1):
+        hint = "that is the rank for the ratio of sum(s), not of sum(s**2): energy uses squared singular values."
+    elif abs(got - expected) == 1:
+        hint = "off by one: k counts singular values, so it is the index of the first cumulative value >= fraction, plus 1."
+    assert_integer_answer(got, expected, name=name, what=f"the smallest rank keeping {fraction:.0%} of the energy",
+                          hint=hint)
+    print(f"check_energy_rank_choice: {name} = {got} is right.")
+
+
+def _gd_known_rank(s, shape, sigma):
+    m, n = shape
+    beta = min(m, n) / max(m, n)
+    lam = np.sqrt(2 * (beta + 1) + 8 * beta / ((beta + 1) + np.sqrt(beta**2 + 14 * beta + 1)))
+    return int(np.sum(s > lam * np.sqrt(max(m, n)) * sigma))
+
+
+def _best_psnr_rank(noisy, clean, ks):
+    U, s, Vt = np.linalg.svd(noisy, full_matrices=False)
+    scores = [np.mean(((U[:, :k] * s[:k]) @ Vt[:k] - clean) ** 2) for k in ks]
+    return int(ks[int(np.argmin(scores))])  # lowest MSE = highest PSNR
+
+
+def check_denoising_ranks(k_gd, k_energy, k_best, *, noisy, clean, sigma, ks):
+    """Check the three rank choices of the denoising notebook against their definitions.
+
+    Parameters
+    ----------
+    k_gd, k_energy, k_best : int
+        The student's ranks: singular values of `noisy` above the Gavish-Donoho
+        threshold with known `sigma`; smallest rank keeping 99 % of the energy of
+        `noisy`; the rank in `ks` whose approximation of `noisy` has the highest
+        PSNR against `clean`.
+    noisy, clean : (m, n) array_like
+        The images of the notebook.
+    sigma : float
+        The noise level.
+    ks : sequence of int
+        The ranks searched for `k_best`.
+
+    Raises
+    ------
+    AssertionError
+        Naming the first wrong variable, with a diagnosis.
+    """
+    noisy = as_matrix(noisy, "noisy")
+    clean = as_matrix(clean, "clean")
+    ks = np.asarray(ks)
+    s = np.linalg.svd(noisy, compute_uv=False)
+    for value, name in ((k_gd, "k_gd"), (k_energy, "k_energy"), (k_best, "k_best")):
+        _require_set(value, name)
+    assert_integer_answer(_answer_int(k_gd, "k_gd"), _gd_known_rank(s, noisy.shape, sigma), name="k_gd",
+                          what="the number of singular values above the known-noise threshold",
+                          hint="use tau = lambda*(beta) sqrt(max(m, n)) sigma with beta = min(m, n) / max(m, n).")
+    expected_energy = _energy_k(s, 0.99)
+    got_energy = _answer_int(k_energy, "k_energy")
+    assert_integer_answer(got_energy, expected_energy, name="k_energy", what="the 99 % energy rank",
+                          hint="energy is the cumulative sum of s**2, not of s."
+                          if got_energy == _energy_k(s, 0.99, power=1) else "")
+    assert_integer_answer(_answer_int(k_best, "k_best"), _best_psnr_rank(noisy, clean, ks), name="k_best",
+                          what="the rank with the highest PSNR against the clean image",
+                          hint="approximate the noisy image and compare with the clean one; k_best is a rank "
+                          "from ks, not an index into it.")
+    print("check_denoising_ranks: k_gd, k_energy and k_best are right.")

@@ -1,0 +1,636 @@
+"""Hidden checks of the week-5 assignment (instructor only).
+
+The hidden test cells of ``source/`` call ``hidden_check_<question>(fn)`` with
+the student's function when grading.  Each runs the same runner as the visible
+check in :mod:`course_utils.checks` (so the messages and diagnoses are the
+same) on more cases: bigger and odder shapes, extreme scales, round-off,
+float32 input, real images.  The expected answers come from
+:mod:`course_utils.reference.solutions`.
+
+Correct alternatives pass: ``scipy.linalg.svd`` instead of
+``np.linalg.svd``, ``full_matrices=True``, other signs of the singular
+vectors, float32 arithmetic (answers in float32 are compared at ``1000 *
+eps`` of float32).  Tolerances: relative 1e-5 of the largest expected entry
+for exact algebra, :data:`course_utils.checks.GD_UNKNOWN_RTOL` (1e-2) for the
+Gavish-Donoho threshold with unknown noise (the polynomial fit of omega).
+
+Each check prints one line (``hidden_check_pinv: all 8 cases passed.``) on
+success, raises ``AssertionError`` on the first failed case, and takes well
+under a second.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.linalg
+import skimage.data
+
+from course_utils import checks
+from course_utils.checks import DEFAULT_FORBIDDEN, GD_UNKNOWN_RTOL, UINT8_FORBIDDEN, _matrix
+from course_utils.reference import solutions
+
+__all__ = [
+    "hidden_check_numerical_rank",
+    "hidden_check_pinv",
+    "hidden_check_lstsq_min_norm",
+    "hidden_check_condition_numbers",
+    "hidden_check_gram_eigenvalues",
+    "hidden_check_eckart_young_errors",
+    "hidden_check_rank_k_approx",
+    "hidden_check_to_uint8_image",
+    "hidden_check_rank_errors",
+    "hidden_check_smallest_rank_for_energy",
+    "hidden_check_psnr_by_rank",
+    "hidden_check_gavish_donoho_threshold",
+    "hidden_check_denoise_color",
+]
+
+_RTOL = 1e-5
+
+
+def _product(m, n, r, seed, scale=1.0):
+    """Seeded ``B @ C`` of rank r: its other singular values are round-off, ~1e-16 s[0]."""
+    rng = np.random.default_rng(seed)
+    return scale * (rng.standard_normal((m, r)) @ rng.standard_normal((r, n)))
+
+
+def _camera(shape=(64, 64)):
+    """A crop of scikit-image's camera (bundled, no download), subsampled to `shape`, floats in [0, 1]."""
+    m, n = shape
+    image = skimage.data.camera()[40:488, 60:476] / 255.0
+    rows = np.linspace(0, image.shape[0] - 1, m).astype(int)
+    cols = np.linspace(0, image.shape[1] - 1, n).astype(int)
+    return image[np.ix_(rows, cols)]
+
+
+def _astronaut(step=16):
+    """scikit-image's astronaut (bundled), every `step`-th pixel, floats in [0, 1], shape (m, n, 3)."""
+    return skimage.data.astronaut()[::step, ::step] / 255.0
+
+
+def _noisy(clean, sigma, seed, *, clip=False):
+    noisy = clean + sigma * np.random.default_rng(seed).standard_normal(clean.shape)
+    return np.clip(noisy, 0.0, 1.0) if clip else noisy
+
+
+# --------------------------------------------------------------------------- part 1
+
+
+def hidden_check_numerical_rank(fn, *, verbose=True):
+    """Hidden check of ``numerical_rank(A)``: vectors, extreme scales, round-off, float32.
+
+    Parameters
+    ----------
+    fn : callable
+        The student's ``numerical_rank(A) -> int``.
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case, with the diagnosis of the visible check.
+
+    Examples
+    --------
+    >>> hidden_check_numerical_rank(solutions.numerical_rank)
+    hidden_check_numerical_rank: all 10 cases passed.
+    """
+    # Integer entries are exact in float32, so this product is rank 4 in float32 and float64 alike.
+    rng = np.random.default_rng(110)
+    integer = (rng.integers(-3, 4, (9, 4)) @ rng.integers(-3, 4, (4, 6))).astype(np.float32)
+    specs = [
+        ("a 1x6 row vector (rank 1)", _matrix(1, 6, [3], 101)),
+        ("a 7x1 column vector (rank 1)", _matrix(7, 1, [2], 102)),
+        ("the 1x4 zero row (rank 0)", np.zeros((1, 4))),
+        ("a 40x25 matrix of full rank 25 with entries about 1e6", 1e6 * _matrix(40, 25, np.linspace(3, 1, 25), 103)),
+        ("a 20x30 matrix of rank 12 with entries about 1e-8", _product(20, 30, 12, 104, 1e-8)),
+        ("a 30x20 product B @ C of rank 7 (the other singular values are round-off, ~1e-16 s[0])",
+         _product(30, 20, 7, 105)),
+        ("a 12x12 product of rank 5 with entries about 1e6", _product(12, 12, 5, 106, 1e6)),
+        ("a 6x6 matrix whose smallest singular value is 1e-10 s[0] (above the tolerance: rank 6)",
+         _matrix(6, 6, [1, 0.5, 0.2, 0.1, 0.05, 1e-10], 107)),
+        ("a 9x6 float32 matrix of rank 4 (integer entries, exact in float32)", integer),
+        ("an 8x5 float32 matrix of full rank 5", _matrix(8, 5, [4, 3, 2, 1.5, 1], 108).astype(np.float32)),
+    ]
+    cases = [(desc, A, solutions.numerical_rank(A)) for desc, A in specs]
+    checks._check_numerical_rank(fn, cases, check="hidden_check_numerical_rank", verbose=verbose)
+
+
+def hidden_check_pinv(fn, *, verbose=True):
+    """Hidden check of ``pinv_svd(A)``: no forbidden routine; rank-deficient, nearly singular, scaled.
+
+    First scans `fn` for the routines of :data:`course_utils.checks.DEFAULT_FORBIDDEN`
+    (which also raise while `fn` runs), then checks the Penrose conditions
+    and compares with :func:`course_utils.reference.solutions.pinv_svd`.
+
+    Parameters
+    ----------
+    fn : callable
+        The student's ``pinv_svd(A) -> (n, m) ndarray``.
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case; :class:`course_utils.checks.ForbiddenCallError`
+        for a forbidden routine.
+
+    Examples
+    --------
+    >>> hidden_check_pinv(solutions.pinv_svd)
+    hidden_check_pinv: all 8 cases passed.
+    """
+    s_near = np.concatenate([np.linspace(1.0, 0.1, 49), [1e-14]])
+    specs = [
+        ("a 30x20 matrix of rank 7 (B @ C: its 13 other singular values are round-off)", _product(30, 20, 7, 111)),
+        ("a 60x50 matrix whose smallest singular value is 1e-14 s[0], below the tolerance "
+         "max(m, n) eps s[0] = 1.3e-14 s[0]: it must be dropped, not inverted", _matrix(60, 50, s_near, 112)),
+        ("a 7x5 matrix of full rank with entries about 1e-12", 1e-12 * _matrix(7, 5, [3, 2, 1.5, 1, 0.5], 113)),
+        ("a wide 10x15 matrix of rank 4 with entries about 1e5", _product(10, 15, 4, 114, 1e5)),
+        ("a 6x1 column vector", _matrix(6, 1, [2], 115)),
+        ("the 1x1 matrix [[2.5]]", np.array([[2.5]])),
+        ("a 5x5 diagonal matrix diag(3, 0, 1, 0, 2)", np.diag([3.0, 0.0, 1.0, 0.0, 2.0])),
+        ("the 2x2 zero matrix", np.zeros((2, 2))),
+    ]
+    cases = [(desc, A, solutions.pinv_svd(A)) for desc, A in specs]
+    checks._check_pinv(fn, cases, check="hidden_check_pinv", forbidden=DEFAULT_FORBIDDEN, verbose=verbose)
+
+
+def hidden_check_lstsq_min_norm(fn, *, verbose=True):
+    """Hidden check of ``lstsq_min_norm(A, b)``: no forbidden routine; tall, wide, rank-deficient systems.
+
+    Right-hand sides in the column space of A (zero residual) and not;
+    expected answers from :func:`course_utils.reference.solutions.lstsq_min_norm`.
+
+    Parameters
+    ----------
+    fn : callable
+        The student's ``lstsq_min_norm(A, b) -> (n,) ndarray``.
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case; :class:`course_utils.checks.ForbiddenCallError`
+        for a forbidden routine.
+
+    Examples
+    --------
+    >>> hidden_check_lstsq_min_norm(solutions.lstsq_min_norm)
+    hidden_check_lstsq_min_norm: all 9 cases passed.
+    """
+    rng = np.random.default_rng(120)
+    tall = _matrix(12, 5, [4, 3, 2, 1, 0.5], 121)
+    wide_deficient = _product(6, 9, 2, 122)
+    specs = [
+        ("a tall 30x10 full-rank system, b not in the column space", _matrix(30, 10, np.linspace(5, 1, 10), 123),
+         rng.standard_normal(30)),
+        ("a tall 12x5 full-rank system with b in the column space (zero residual)", tall,
+         tall @ rng.standard_normal(5)),
+        ("a wide 5x12 full-rank system (underdetermined)", _matrix(5, 12, [5, 4, 3, 2, 1], 124),
+         rng.standard_normal(5)),
+        ("a tall 20x8 system of rank 3, b not in the column space", _product(20, 8, 3, 125),
+         rng.standard_normal(20)),
+        ("a wide 6x9 system of rank 2 with b in the column space", wide_deficient,
+         wide_deficient @ rng.standard_normal(9)),
+        ("a square 6x6 system of rank 4 with entries about 1e4", _product(6, 6, 4, 126, 1e4),
+         rng.standard_normal(6)),
+        ("a single equation (1x4)", _matrix(1, 4, [2], 127), np.array([3.0])),
+        ("a single unknown (5x1)", _matrix(5, 1, [2], 128), rng.standard_normal(5)),
+        ("A = 0 (3x2): the minimum-norm solution is 0", np.zeros((3, 2)), rng.standard_normal(3)),
+    ]
+    cases = [(desc, A, b, solutions.lstsq_min_norm(A, b)) for desc, A, b in specs]
+    checks._check_lstsq_min_norm(fn, cases, check="hidden_check_lstsq_min_norm", forbidden=DEFAULT_FORBIDDEN,
+                                 verbose=verbose)
+
+
+def hidden_check_condition_numbers(fn, *, verbose=True):
+    """Hidden check of ``condition_numbers(A)``: more shapes, conditionings and singular matrices.
+
+    Parameters
+    ----------
+    fn : callable
+        The student's ``condition_numbers(A) -> (kappa_A, kappa_AtA)``.
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case.
+
+    Examples
+    --------
+    >>> hidden_check_condition_numbers(solutions.condition_numbers)
+    hidden_check_condition_numbers: all 10 cases passed.
+    """
+    rng = np.random.default_rng(130)
+    orthogonal = np.linalg.qr(rng.standard_normal((3, 3)))[0]
+    triangular = np.triu(rng.uniform(-1, 1, (6, 6))) + 3 * np.eye(6)
+    # A zero last column gives an exactly zero singular value (see checks._condition_cases).
+    zero_last = np.hstack([_matrix(6, 3, [3, 2, 1], 131), np.zeros((6, 1))])
+    specs = [
+        ("a 3x3 orthogonal matrix (kappa = 1)", orthogonal),
+        ("a 6x6 upper-triangular (non-symmetric) matrix", triangular),
+        ("a tall 10x4 matrix with kappa(A) = 100", _matrix(10, 4, [1, 0.5, 0.1, 0.01], 132)),
+        ("a tall 50x10 matrix with kappa(A) = 20", _matrix(50, 10, np.linspace(20, 1, 10), 133)),
+        ("a 12x4 matrix with entries about 1e-6 and kappa(A) = 50", 1e-6 * _matrix(12, 4, [50, 20, 5, 1], 134)),
+        ("a 7x5 matrix with kappa(A) = 1e4 (kappa(A^T A) = 1e8)", _matrix(7, 5, [1, 0.3, 0.01, 1e-3, 1e-4], 135)),
+        ("the 2x2 diagonal matrix diag(1e3, 1) (kappa(A^T A) = 1e6)", np.diag([1e3, 1.0])),
+        ("a 5x1 column (kappa = 1: a single singular value)", _matrix(5, 1, [3], 136)),
+        ("the 3x3 diagonal matrix diag(2, 1, 0) (singular: np.inf)", np.diag([2.0, 1.0, 0.0])),
+        ("a 6x4 matrix whose last column is zero (singular: np.inf)", zero_last),
+    ]
+    cases = [(desc, A, solutions.condition_numbers(A)) for desc, A in specs]
+    checks._check_condition_numbers(fn, cases, check="hidden_check_condition_numbers", verbose=verbose)
+
+
+def hidden_check_gram_eigenvalues(fn, *, verbose=True):
+    """Hidden check of ``gram_eigenvalues(A)``: vectors, zero matrix, wide, rank-deficient, scaled.
+
+    Parameters
+    ----------
+    fn : callable
+        The student's ``gram_eigenvalues(A) -> (n,) ndarray``.
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case.
+
+    Examples
+    --------
+    >>> hidden_check_gram_eigenvalues(solutions.gram_eigenvalues)
+    hidden_check_gram_eigenvalues: all 7 cases passed.
+    """
+    specs = [
+        ("a tall 30x8 matrix", _matrix(30, 8, np.linspace(4, 0.5, 8), 141)),
+        ("a wide 5x12 matrix (7 zero eigenvalues)", _matrix(5, 12, [5, 4, 3, 2, 1], 142)),
+        ("a 1x6 row vector (one nonzero eigenvalue, five zeros)", _matrix(1, 6, [3], 143)),
+        ("a 6x1 column vector (a single eigenvalue)", _matrix(6, 1, [2], 144)),
+        ("the 3x4 zero matrix (four zero eigenvalues)", np.zeros((3, 4))),
+        ("a 10x6 matrix with entries about 1e3", 1e3 * _matrix(10, 6, [6, 5, 4, 3, 2, 1], 145)),
+        ("an 8x8 matrix of rank 3", _product(8, 8, 3, 146)),
+    ]
+    cases = [(desc, A, solutions.gram_eigenvalues(A)) for desc, A in specs]
+    checks._check_gram_eigenvalues(fn, cases, check="hidden_check_gram_eigenvalues", verbose=verbose)
+
+
+def hidden_check_eckart_young_errors(fn, *, verbose=True):
+    """Hidden check of ``eckart_young_errors(s, k)``: longer spectra, every edge of k, repeated and zero s.
+
+    Parameters
+    ----------
+    fn : callable
+        The student's ``eckart_young_errors(s, k) -> (spectral, frobenius)``.
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case.
+
+    Examples
+    --------
+    >>> hidden_check_eckart_young_errors(solutions.eckart_young_errors)
+    hidden_check_eckart_young_errors: all 10 cases passed.
+    """
+    s_big = np.linalg.svd(np.random.default_rng(150).standard_normal((40, 25)), compute_uv=False)
+    specs = [(f"s of a random 40x25 matrix, k = {k}", s_big, k) for k in (0, 1, 7, 24, 25)]
+    specs += [
+        ("a single singular value s = [3], k = 0", np.array([3.0]), 0),
+        ("a single singular value s = [3], k = 1 = len(s)", np.array([3.0]), 1),
+        ("repeated singular values s = [2, 2, 1, 1], k = 1", np.array([2.0, 2.0, 1.0, 1.0]), 1),
+        ("s = [3, 1, 0, 0] of a rank-2 matrix, k = 1", np.array([3.0, 1.0, 0.0, 0.0]), 1),
+        ("s = [3, 1, 0, 0] of a rank-2 matrix, k = 2 (nothing left: both errors are 0)",
+         np.array([3.0, 1.0, 0.0, 0.0]), 2),
+    ]
+    cases = [(desc, s, k, solutions.eckart_young_errors(s, k)) for desc, s, k in specs]
+    checks._check_eckart_young_errors(fn, cases, check="hidden_check_eckart_young_errors", verbose=verbose)
+
+
+# --------------------------------------------------------------------------- part 2
+
+
+def hidden_check_rank_k_approx(fn, *, verbose=True):
+    """Hidden check of ``rank_k_approx(U, s, Vt, k)``: bigger matrices, an image, k in {0, 1, p}.
+
+    One case passes the economy factors of ``scipy.linalg.svd`` with flipped
+    signs (the question hands over economy factors, so answers that assume
+    ``U.shape[1] == len(s)`` are right and full factors are never passed).
+
+    Parameters
+    ----------
+    fn : callable
+        The student's ``rank_k_approx(U, s, Vt, k) -> (m, n) ndarray``.
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case.
+
+    Examples
+    --------
+    >>> hidden_check_rank_k_approx(solutions.rank_k_approx)
+    hidden_check_rank_k_approx: all 10 cases passed.
+    """
+    tall = _matrix(60, 40, np.geomspace(10, 0.1, 40), 161)
+    wide = _matrix(40, 60, np.geomspace(10, 0.1, 40), 162)
+    image = _camera((64, 48))
+    specs = []
+    for what, A, ks in (("a tall 60x40 matrix", tall, (0, 1, 40)), ("a wide 40x60 matrix", wide, (1, 10, 40)),
+                        ("a 64x48 crop of the camera image", image, (1, 5, 48))):
+        U, s, Vt = np.linalg.svd(A, full_matrices=False)
+        specs += [(f"k={k} on {what}", U, s, Vt, k) for k in ks]
+    U, s, Vt = scipy.linalg.svd(image, full_matrices=False)
+    specs.append(("k=5 on the camera crop, factors from scipy.linalg.svd with flipped signs", -U, s, -Vt, 5))
+    cases = [(desc, U, s, Vt, k, solutions.rank_k_approx(U, s, Vt, k)) for desc, U, s, Vt, k in specs]
+    checks._check_rank_k_approx(fn, cases, check="hidden_check_rank_k_approx", verbose=verbose)
+
+
+def hidden_check_to_uint8_image(fn, *, verbose=True):
+    """Hidden check of ``to_uint8_image(image)``: real reconstructions, saturation, odd shapes, float32.
+
+    `fn` must not use :data:`course_utils.checks.UINT8_FORBIDDEN`.
+
+    Parameters
+    ----------
+    fn : callable
+        The student's ``to_uint8_image(image) -> uint8 ndarray``.
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case; :class:`course_utils.checks.ForbiddenCallError`
+        for a forbidden routine.
+
+    Examples
+    --------
+    >>> hidden_check_to_uint8_image(solutions.to_uint8_image)
+    hidden_check_to_uint8_image: all 8 cases passed.
+    """
+    camera = _camera((64, 64))
+    U, s, Vt = np.linalg.svd(camera, full_matrices=False)
+    reconstruction = (U[:, :5] * s[:5]) @ Vt[:5]
+    rng = np.random.default_rng(170)
+    specs = [
+        ("a rank-5 reconstruction of a 64x64 camera crop (it overshoots [0, 1])", reconstruction),
+        ("the 64x64 camera crop itself (values j / 255 round back to j)", camera),
+        ("a 6x6 image that is all above 1 (every pixel saturates at 255)", rng.uniform(1.01, 2.0, (6, 6))),
+        ("a 6x6 image that is all below 0 (every pixel is 0)", rng.uniform(-2.0, -0.01, (6, 6))),
+        ("a 16x16x3 colour reconstruction with values in [-0.3, 1.3]", rng.uniform(-0.3, 1.3, (16, 16, 3))),
+        ("a 1x1 image [[0.7]]", np.array([[0.7]])),
+        ("a 5x1 column image", rng.uniform(-0.2, 1.2, (5, 1))),
+        ("a 7x9 float32 image with values in [-0.1, 1.1]", rng.uniform(-0.1, 1.1, (7, 9)).astype(np.float32)),
+    ]
+    cases = [(desc, image, solutions.to_uint8_image(image)) for desc, image in specs]
+    checks._check_to_uint8_image(fn, cases, check="hidden_check_to_uint8_image", forbidden=UINT8_FORBIDDEN,
+                                 verbose=verbose)
+
+
+def hidden_check_rank_errors(fn, *, verbose=True):
+    """Hidden check of ``rank_errors(image, ks)``: a camera crop, rank-deficient and thin matrices.
+
+    Parameters
+    ----------
+    fn : callable
+        The student's ``rank_errors(image, ks) -> (len(ks),) ndarray``.
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case.
+
+    Examples
+    --------
+    >>> hidden_check_rank_errors(solutions.rank_errors)
+    hidden_check_rank_errors: all 5 cases passed.
+    """
+    specs = [
+        ("a 64x80 crop of the camera image; ks = [0, 1, 2, 5, 10, 20, 40, 64]", _camera((64, 80)),
+         [0, 1, 2, 5, 10, 20, 40, 64]),
+        ("a 30x20 matrix of rank 5; ks = [0, 4, 5, 6, 20] (no error from k = 5 on)", _product(30, 20, 5, 181),
+         np.array([0, 4, 5, 6, 20])),
+        ("a wide 10x25 matrix; ks = [10] (k = min(m, n))", _matrix(10, 25, np.linspace(3, 1, 10), 182), [10]),
+        ("a 1x8 row vector; ks = range(2)", _matrix(1, 8, [2], 183), range(2)),
+        ("a 40x30 matrix with entries about 1e4; ks in decreasing order [15, 3, 1]",
+         1e4 * _matrix(40, 30, np.geomspace(5, 0.05, 30), 184), [15, 3, 1]),
+    ]
+    cases = [(desc, image, ks, solutions.rank_errors(image, ks)) for desc, image, ks in specs]
+    checks._check_rank_errors(fn, cases, check="hidden_check_rank_errors", verbose=verbose)
+
+
+def hidden_check_smallest_rank_for_energy(fn, *, verbose=True):
+    """Hidden check of ``smallest_rank_for_energy(s, fraction)``: an image spectrum, fraction = 1 with round-off.
+
+    Parameters
+    ----------
+    fn : callable
+        The student's ``smallest_rank_for_energy(s, fraction) -> int``.
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case.
+
+    Examples
+    --------
+    >>> hidden_check_smallest_rank_for_energy(solutions.smallest_rank_for_energy)
+    hidden_check_smallest_rank_for_energy: all 8 cases passed.
+    """
+    s_camera = np.linalg.svd(_camera((64, 64)), compute_uv=False)
+    # With these 50 values np.cumsum(s**2)[-1] / np.sum(s**2) = 0.9999999999999996 < 1.
+    s_round = np.sort(np.random.default_rng(2).uniform(0.1, 1.0, 50))[::-1]
+    specs = [(f"s of a 64x64 camera crop, fraction {f}", s_camera, f) for f in (0.5, 0.9, 0.99, 0.999)]
+    specs += [
+        ("50 singular values whose cumulative energy ends at 0.9999999999999996 by round-off, fraction 1.0 "
+         "(the answer is 50)", s_round, 1.0),
+        ("a single singular value s = [2], fraction 0.5", np.array([2.0]), 0.5),
+        ("s = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], fraction 0.35", np.ones(10), 0.35),
+        ("s = [5, 0, 0] of a rank-1 matrix, fraction 1.0", np.array([5.0, 0.0, 0.0]), 1.0),
+    ]
+    cases = [(desc, s, f, solutions.smallest_rank_for_energy(s, f)) for desc, s, f in specs]
+    checks._check_smallest_rank_for_energy(fn, cases, check="hidden_check_smallest_rank_for_energy",
+                                           verbose=verbose)
+
+
+# --------------------------------------------------------------------------- part 3
+
+
+def hidden_check_psnr_by_rank(fn, *, verbose=True):
+    """Hidden check of ``psnr_by_rank(noisy, clean, ks)``: a noisy camera crop, k from 0 to min(m, n).
+
+    Parameters
+    ----------
+    fn : callable
+        The student's ``psnr_by_rank(noisy, clean, ks) -> (len(ks),) ndarray``.
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case.
+
+    Examples
+    --------
+    >>> hidden_check_psnr_by_rank(solutions.psnr_by_rank)
+    hidden_check_psnr_by_rank: all 3 cases passed.
+    """
+    camera = _camera((48, 64))
+    smooth = checks._smooth_image(20, 30, 191)
+    specs = [
+        ("a 48x64 camera crop with noise sigma = 0.1; ks = [1, 5, 10, 20]", _noisy(camera, 0.1, 192), camera,
+         [1, 5, 10, 20]),
+        ("the camera crop with noise sigma = 0.1; ks = [0, 48] (k = 0: a black image; k = 48: noisy itself)",
+         _noisy(camera, 0.1, 192), camera, [0, 48]),
+        ("a 20x30 smooth image with noise sigma = 0.2, clipped to [0, 1]; ks = np.array([2, 4, 8])",
+         _noisy(smooth, 0.2, 193, clip=True), smooth, np.array([2, 4, 8])),
+    ]
+    cases = [(desc, noisy, clean, ks, solutions.psnr_by_rank(noisy, clean, ks)) for desc, noisy, clean, ks in specs]
+    checks._check_psnr_by_rank(fn, cases, check="hidden_check_psnr_by_rank", verbose=verbose)
+
+
+def hidden_check_gavish_donoho_threshold(fn, *, verbose=True):
+    """Hidden check of ``gavish_donoho_threshold(s, shape, sigma=None)``: more aspect ratios, real spectra.
+
+    The singular values come from seeded noisy low-rank matrices.  Known
+    sigma is compared at relative tolerance 1e-5, unknown sigma with the exact
+    omega(beta) of :func:`course_utils.linalg.optimal_hard_threshold` at
+    :data:`course_utils.checks.GD_UNKNOWN_RTOL`.
+
+    Parameters
+    ----------
+    fn : callable
+        The student's ``gavish_donoho_threshold(s, shape, sigma=None) -> float``.
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case.
+
+    Examples
+    --------
+    >>> hidden_check_gavish_donoho_threshold(solutions.gavish_donoho_threshold)
+    hidden_check_gavish_donoho_threshold: all 9 cases passed.
+    """
+    specs = [
+        ((64, 64), 0.3), ((300, 100), 1.0), ((100, 300), 0.5), ((500, 25), 2.0),
+        ((64, 64), None), ((200, 100), None), ((50, 200), None), ((400, 40), None), ((500, 25), None),
+    ]
+    cases = []
+    for i, (shape, sigma) in enumerate(specs):
+        m, n = shape
+        rng = np.random.default_rng(200 + i)
+        signal = 5 * np.sqrt(max(m, n)) * _matrix(m, n, [3, 2, 1], 210 + i)
+        noise_level = 1.0 if sigma is None else sigma
+        s = np.linalg.svd(signal + noise_level * rng.standard_normal(shape), compute_uv=False)
+        beta = min(m, n) / max(m, n)
+        known = f"known sigma = {sigma}" if sigma is not None else "sigma unknown (sigma=None)"
+        desc = f"a {m}x{n} noisy rank-3 matrix (beta = {beta:.3g}), {known}"
+        rtol = _RTOL if sigma is not None else GD_UNKNOWN_RTOL
+        cases.append((desc, s, shape, sigma, solutions.gavish_donoho_threshold(s, shape, sigma), rtol))
+    checks._check_gavish_donoho_threshold(fn, cases, check="hidden_check_gavish_donoho_threshold", verbose=verbose)
+
+
+def hidden_check_denoise_color(fn, *, verbose=True):
+    """Hidden check of ``denoise_color(image, k)``: a noisy astronaut, odd shapes, float32.
+
+    Parameters
+    ----------
+    fn : callable
+        The student's ``denoise_color(image, k) -> (m, n, 3) ndarray``.
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case.
+
+    Examples
+    --------
+    >>> hidden_check_denoise_color(solutions.denoise_color)
+    hidden_check_denoise_color: all 6 cases passed.
+    """
+    astronaut = _noisy(_astronaut(16), 0.1, 220)  # 32x32x3
+    wide = checks._colour_image(8, 20, 221, 0.2)
+    specs = [
+        ("a 32x32 noisy astronaut, k = 1", astronaut, 1),
+        ("a 32x32 noisy astronaut, k = 5", astronaut, 5),
+        ("a 32x32 noisy astronaut, k = 32 = min(m, n) (the image clipped to [0, 1])", astronaut, 32),
+        ("a wide 8x20 noisy colour image, k = 3", wide, 3),
+        ("a 5x1 colour column, k = 1", checks._colour_image(5, 1, 222, 0.2), 1),
+        ("a 10x12 float32 noisy colour image, k = 2",
+         checks._colour_image(10, 12, 223, 0.2).astype(np.float32), 2),
+    ]
+    cases = [(desc, image, k, solutions.denoise_color(image, k)) for desc, image, k in specs]
+    checks._check_denoise_color(fn, cases, check="hidden_check_denoise_color", verbose=verbose)
