@@ -1,7 +1,22 @@
 """nbgrader configuration of the course (the repository root is the course directory).
 
-See NBGRADER_NOTES in the project's notes for why each setting is here.
+Each setting below answers a way nbgrader 0.9 fails a course as shipped; the reasons are
+in the comments, the tests in tests/test_pipeline.py prove them.
 """
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearHiddenTests,
+    Execute,
+    GetGrades,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
+
+from course_utils.grading.preprocessors import HideHiddenTestOutput, LimitOutputSize
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
@@ -16,5 +31,35 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # A deleted test cell is put back and graded instead of silently scoring 0.
 c.OverwriteCells.add_missing_cells = True
 
-# A cell that runs longer than this is interrupted; the rest of the notebook still runs.
-c.Execute.timeout = 60
+# A cell running longer than this is interrupted (the rest of the notebook still runs);
+# the longest cell of a correct solution takes about 3 s on a 2-core machine.
+c.Execute.timeout = 30
+
+# Memory limit of the grading kernel: an allocation beyond it raises MemoryError in the
+# cell instead of taking the machine down. 4 GiB of address space is about 10x what the
+# solution notebooks need.
+c.Execute.extra_arguments = [
+    "--IPKernelApp.exec_lines=['import resource as _r; _r.setrlimit(_r.RLIMIT_AS, (4 * 1024**3,) * 2); del _r']"
+]
+
+# Output limits: LimitOutput counts lines only; LimitOutputSize also caps characters and images.
+c.LimitOutput.max_lines = 1000
+c.Autograde.autograde_preprocessors = [
+    Execute,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    LimitOutputSize,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
+
+# Feedback without the hidden tests: nbgrader shows them verbatim by default, and a failing
+# hidden assert quotes its line in the traceback. The order matters: cut tracebacks first.
+c.GenerateFeedback.preprocessors = [
+    GetGrades,
+    CSSHTMLHeaderPreprocessor,
+    HideHiddenTestOutput,
+    ClearHiddenTests,
+]

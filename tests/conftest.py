@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -16,8 +15,6 @@ ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "week5_svd"
 SOURCE = ROOT / "source" / ASSIGNMENT
 RELEASE = ROOT / "release" / ASSIGNMENT
-
-_SOLUTION_MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$\n?", flags=re.M)
 
 
 def nbgrader_env():
@@ -46,34 +43,6 @@ def make_course(parent):
     shutil.copytree(ROOT / "source", course / "source")
     run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
     return course
-
-
-def grade_id(cell):
-    return cell.metadata.get("nbgrader", {}).get("grade_id")
-
-
-def completed(release_nb, source_nb):
-    """The release notebook with every answer cell filled from the source (a perfect student)."""
-    answers = {grade_id(c): c for c in source_nb.cells if c.metadata.get("nbgrader", {}).get("solution")}
-    nb = nbformat.from_dict(release_nb)
-    for cell in nb.cells:
-        if grade_id(cell) in answers:
-            src = answers[grade_id(cell)].source
-            if cell.cell_type == "markdown":
-                src = re.sub(r"=== BEGIN MARK SCHEME ===.*?=== END MARK SCHEME ===\s*", "", src, flags=re.S)
-                src = src.replace("YOUR ANSWER HERE", "A proof written by the student.")
-            cell.source = _SOLUTION_MARKERS.sub("", src)
-    return nb
-
-
-def submit(course, student, notebooks):
-    """Place `notebooks` ({file name: notebook}) as `student`'s submission of the assignment."""
-    folder = Path(course) / "submitted" / student / ASSIGNMENT
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, nb in notebooks.items():
-        nbformat.write(nb, folder / name)
-    (folder / "timestamp.txt").write_text("2026-02-14 12:00:00.000000 UTC")
-    return folder
 
 
 def autograded_scores(course):

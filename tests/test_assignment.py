@@ -12,16 +12,12 @@ import re
 import nbformat
 import pytest
 
-from conftest import RELEASE, ROOT, autograded_scores, completed, grade_id, make_course, run_nbgrader, submit
+from conftest import RELEASE, ROOT, autograded_scores, make_course, run_nbgrader
 
-import answers_part1
-import answers_part2
-import answers_part3
+from course_utils.grading.sample_answers import VARIANTS
+from course_utils.grading.sample_class import completed, grade_id, with_answer, write_submission
 
-VARIANTS = {}
-for _part in (answers_part1, answers_part2, answers_part3):
-    VARIANTS.update({f"wrong_{k}": (_part.NOTEBOOK, *v) for k, v in _part.WRONG.items()})
-    VARIANTS.update({f"right_{k}": (_part.NOTEBOOK, *v, []) for k, v in _part.RIGHT.items()})
+ANSWERS = {v.student: v for v in VARIANTS}
 
 
 def _graded_cells(nb):
@@ -46,13 +42,10 @@ def graded_class(tmp_path_factory, source_notebooks):
         name: nbformat.read(course / "release" / "week5_svd" / name, as_version=4) for name in source_notebooks
     }
     perfect = {name: completed(release[name], source_notebooks[name]) for name in source_notebooks}
-    submit(course, "perfect", perfect)
-    submit(course, "blank", release)
-    for student, (nb_name, answer_id, code, _lost) in VARIANTS.items():
-        nb = nbformat.from_dict(perfect[nb_name])
-        (cell,) = [c for c in nb.cells if grade_id(c) == answer_id]
-        cell.source = code.strip()
-        submit(course, student, {nb_name: nb})
+    write_submission(course, "perfect", perfect)
+    write_submission(course, "blank", release)
+    for student, answer in ANSWERS.items():
+        write_submission(course, student, {answer.notebook: with_answer(perfect[answer.notebook], answer)})
     run_nbgrader(course, "autograde", "week5_svd")
     return course, release, autograded_scores(course)
 
@@ -136,10 +129,10 @@ def test_blank_release_scores_zero_on_every_autograded_cell(graded_class, source
             assert got[gid][0] == 0, f"{name}:{gid} gave {got[gid][0]} points to a blank notebook"
 
 
-@pytest.mark.parametrize("student", sorted(VARIANTS))
+@pytest.mark.parametrize("student", sorted(ANSWERS))
 def test_an_answer_loses_exactly_its_questions_points(graded_class, source_notebooks, student):
     _course, _release, scores = graded_class
-    nb_name, _answer, _code, lost = VARIANTS[student]
+    nb_name, lost = ANSWERS[student].notebook, ANSWERS[student].lost
     got = scores[student][nb_name]
     for gid in _auto_graded_ids(source_notebooks[nb_name]):
         score, max_score = got[gid]

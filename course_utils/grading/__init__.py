@@ -1,0 +1,10 @@
+"""The instructor's grading pipeline (instructor only, never shipped to students).
+
+``results``       what a grading run found: scores per student and question, and reasons to look.
+``sample_class``  a generated class of submissions, one per thing that goes wrong in real classes.
+``preprocessors`` nbgrader extensions (feedback without hidden tests, image output limit).
+``pipeline``      release -> collect -> autograde -> feedback -> export -> report, with nbgrader.
+``report``        the HTML report with PNG figures, and the terminal summary.
+
+``python -m course_utils.grading`` (``make demo``) runs it all on the sample class.
+"""

@@ -1,0 +1,21 @@
+"""``python -m course_utils.grading``: grade the sample class (``make demo``) or a real course."""
+
+import argparse
+from pathlib import Path
+
+from .pipeline import ASSIGNMENT, DEFAULT_COURSE, run
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m course_utils.grading", description=__doc__)
+    parser.add_argument("--course", type=Path, default=DEFAULT_COURSE, help="nbgrader course directory")
+    parser.add_argument("--assignment", default=ASSIGNMENT)
+    parser.add_argument("--no-sample", action="store_true",
+                        help="grade the submissions already collected instead of generating the sample class")
+    args = parser.parse_args(argv)
+    run(args.course, args.assignment, sample_class=not args.no_sample)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,100 @@
+"""nbgrader extensions, switched on in ``nbgrader_config.py``.
+
+``HideHiddenTestOutput``
+    Feedback step. nbgrader's feedback shows hidden test cells verbatim, and a failing
+    hidden assert shows its source line in the traceback even after ``ClearHiddenTests``.
+    In cells with hidden tests this keeps only ``ErrorName: message`` of an error and
+    drops printed output; ``ClearHiddenTests`` must run after it.
+``LimitOutputSize``
+    Autograde step, after ``LimitOutput`` (which counts lines, not characters, and
+    ignores images): caps the characters of text outputs and the number and bytes of
+    image outputs, so a runaway cell cannot produce a 100 MB notebook or feedback page.
+    What it drops is replaced by a line starting with :data:`OUTPUT_LIMITED_MARK`,
+    which the pipeline reports.
+"""
+
+from __future__ import annotations
+
+from nbformat.v4 import new_output
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Integer, Unicode
+
+__all__ = ["HideHiddenTestOutput", "LimitOutputSize", "OUTPUT_LIMITED_MARK"]
+
+#: Start of the line that replaces dropped output.
+OUTPUT_LIMITED_MARK = "[output limited by the grader]"
+
+_IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml", "image/gif")
+
+
+class HideHiddenTestOutput(NbGraderPreprocessor):
+    """Cut the tracebacks and printed output of cells that hold hidden tests."""
+
+    begin_test_delimeter = Unicode("BEGIN HIDDEN TESTS", help="Marks a hidden-test region").tag(config=True)
+    note = Unicode(
+        "(the hidden tests' own output is not shown)", help="Replaces the printed output of hidden-test cells"
+    ).tag(config=True)
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type != "code" or self.begin_test_delimeter not in cell.source:
+            return cell, resources
+        outputs = []
+        for out in cell.get("outputs", []):
+            if out.output_type == "error":
+                # The traceback quotes the hidden lines; the exception's own message is what a student needs.
+                out.traceback = [f"{out.ename}: {out.evalue}"]
+                outputs.append(out)
+        outputs.insert(0, new_output("stream", name="stdout", text=self.note + "\n"))
+        cell.outputs = outputs
+        return cell, resources
+
+
+class LimitOutputSize(NbGraderPreprocessor):
+    """Cap text characters and images per cell, and image bytes per notebook."""
+
+    max_text_chars = Integer(20_000, help="Characters kept per text output (-1: no limit)").tag(config=True)
+    max_images_per_cell = Integer(5, help="Images kept per cell (-1: no limit)").tag(config=True)
+    max_image_bytes = Integer(
+        5_000_000, help="Bytes of (base64) image data kept per notebook (-1: no limit)"
+    ).tag(config=True)
+
+    def preprocess(self, nb, resources):
+        self._image_bytes = 0
+        return super().preprocess(nb, resources)
+
+    def _limit_text(self, text):
+        if self.max_text_chars < 0 or len(text) <= self.max_text_chars:
+            return text, False
+        dropped = len(text) - self.max_text_chars
+        return text[: self.max_text_chars] + f"\n{OUTPUT_LIMITED_MARK} {dropped} characters dropped\n", True
+
+    def _keep_image(self, out, n_images):
+        size = sum(len(str(out.data[t])) for t in _IMAGE_TYPES if t in out.data)
+        if 0 <= self.max_images_per_cell <= n_images:
+            return False
+        if 0 <= self.max_image_bytes < self._image_bytes + size:
+            return False
+        self._image_bytes += size
+        return True
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type != "code":
+            return cell, resources
+        outputs, n_images, dropped_images = [], 0, 0
+        for out in cell.get("outputs", []):
+            if out.output_type == "stream":
+                out.text, _ = self._limit_text(out.text)
+            elif out.output_type in ("display_data", "execute_result"):
+                if any(t in out.data for t in _IMAGE_TYPES):
+                    if not self._keep_image(out, n_images):
+                        dropped_images += 1
+                        continue
+                    n_images += 1
+                elif "text/plain" in out.data:
+                    out.data["text/plain"], _ = self._limit_text(out.data["text/plain"])
+            outputs.append(out)
+        if dropped_images:
+            note = f"{OUTPUT_LIMITED_MARK} {dropped_images} image(s) dropped\n"
+            outputs.append(new_output("stream", name="stdout", text=note))
+        cell.outputs = outputs
+        return cell, resources

@@ -1,0 +1,113 @@
+"""What a grading run found, in plain data: the pipeline fills it, the report reads it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["REASONS", "QuestionScore", "StudentResult", "ClassResult"]
+
+#: The kinds of needs-attention reason; every reason sentence starts with one of them.
+REASONS = (
+    "autograde failed",      # nbgrader could not grade the submission at all (and why, when known)
+    "kernel died",           # the kernel process exited (os._exit, segfault)
+    "invalid notebook",      # not valid JSON / not a notebook
+    "missing notebook",      # a notebook of the assignment was not submitted
+    "metadata stripped",     # nbgrader cell metadata gone: the notebook cannot be graded automatically
+    "deleted cell",          # a graded or answer cell was deleted (test cells are restored and graded)
+    "edited test cell",      # a locked test cell was changed (nbgrader restores it)
+    "timeout",               # a cell ran longer than the limit and was interrupted
+    "memory limit",          # a cell hit the kernel's memory limit (MemoryError)
+    "forbidden call",        # an answer used a routine the question forbids
+    "output limited",        # text or images beyond the output limit were dropped
+)
+
+
+@dataclass(frozen=True)
+class QuestionScore:
+    """One graded cell of one notebook.
+
+    Attributes
+    ----------
+    notebook : str
+        Notebook name without ``.ipynb``.
+    grade_id : str
+        The cell's nbgrader ``grade_id``.
+    score : float or None
+        Points earned; ``None`` when not graded yet (a manual cell, or a run that failed).
+    max_score : float
+        Points available.
+    manual : bool
+        True for a cell graded by hand (proofs, observations).
+    """
+
+    notebook: str
+    grade_id: str
+    score: float | None
+    max_score: float
+    manual: bool = False
+
+
+@dataclass
+class StudentResult:
+    """A student's grades and the reasons an instructor should look at the submission.
+
+    Attributes
+    ----------
+    student : str
+        nbgrader student id.
+    questions : list of QuestionScore
+        Every graded cell of the assignment, in notebook order.
+    attention : list of str
+        Needs-attention reasons, each a sentence ("kernel died in 2_image_reconstruction").
+        Empty when the submission graded normally.
+    feedback : dict of str to pathlib.Path
+        Notebook name -> feedback HTML file.
+    """
+
+    student: str
+    questions: list[QuestionScore] = field(default_factory=list)
+    attention: list[str] = field(default_factory=list)
+    feedback: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def score(self):
+        """Points earned so far (ungraded cells count 0 here; see :attr:`attention`)."""
+        return sum(q.score or 0.0 for q in self.questions)
+
+    @property
+    def max_score(self):
+        """Points available in the whole assignment."""
+        return sum(q.max_score for q in self.questions)
+
+    @property
+    def auto_score(self):
+        """Points earned on autograded cells."""
+        return sum(q.score or 0.0 for q in self.questions if not q.manual)
+
+
+@dataclass
+class ClassResult:
+    """A whole grading run.
+
+    Attributes
+    ----------
+    assignment : str
+        The nbgrader assignment name.
+    students : list of StudentResult
+        One per submitted student, sorted by id.
+    grades_csv : pathlib.Path or None
+        The CSV written by ``nbgrader export``.
+    seconds : dict of str to float
+        Wall time of each pipeline step.
+    """
+
+    assignment: str
+    students: list[StudentResult] = field(default_factory=list)
+    grades_csv: Path | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def needs_attention(self):
+        """Students with at least one reason to look, in id order."""
+        return [s for s in self.students if s.attention]
