@@ -42,4 +42,4 @@ bench: venv
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf build dist *.egg-info .pytest_cache .hypothesis demo_output
+	rm -rf build dist *.egg-info .pytest_cache .hypothesis demo_course screenshots

@@ -12,18 +12,25 @@ repeats is reported (the minimum is the least noisy estimate of the cost).
 2. Truncated SVD of a 12-megapixel image at k = 100 (target < 2 s, Frobenius error
    within 1 % of the Eckart-Young optimum, computed from exact top-k singular values).
 3. The rank slider's update at 512x512 (target < 50 ms).
+4. Grading: nbgrader autograde time per submission against the floor (executing the
+   completed notebooks once with nbclient, one kernel start each; target <= 1.3x), and
+   the projection for a class of 200.
 """
 
 from __future__ import annotations
 
 import argparse
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import scipy.linalg
 from skimage.transform import resize
 
 from course_utils import images, linalg, widgets
+from course_utils.grading import pipeline
+from course_utils.grading.sample_class import completed, write_submission
 
 KS = (3, 10, 20, 50, 100)
 
@@ -99,6 +106,37 @@ def bench_slider(size, repeat):
     return {"slider_ms": 1000 * per_move}
 
 
+def bench_grading(n_students):
+    import nbformat
+    from nbclient import NotebookClient
+
+    with tempfile.TemporaryDirectory() as tmp:
+        course = pipeline.prepare_course(Path(tmp) / "course")
+        pipeline.nbgrader(course, "generate_assignment", pipeline.ASSIGNMENT, "--force", log=lambda *a: None)
+        release = course / "release" / pipeline.ASSIGNMENT
+        source = course / "source" / pipeline.ASSIGNMENT
+        perfect = {p.name: completed(nbformat.read(p, as_version=4), nbformat.read(source / p.name, as_version=4))
+                   for p in sorted(release.glob("*.ipynb"))}
+
+        def floor():
+            for nb in perfect.values():
+                NotebookClient(nbformat.from_dict(nb), timeout=120, kernel_name="python3",
+                               resources={"metadata": {"path": str(release)}}).execute()
+
+        t_floor, _ = best_time(floor, 2)
+        for i in range(n_students):
+            write_submission(course, f"student{i:03d}", perfect)
+        start = time.perf_counter()
+        proc = pipeline.nbgrader(course, "autograde", pipeline.ASSIGNMENT, log=lambda *a: None)
+        t_all = time.perf_counter() - start
+    per_sub = t_all / n_students
+    print(f"\n4. Grading ({n_students} perfect submissions, {len(perfect)} notebooks each; autograde exit {proc.returncode})")
+    print(f"   floor: run the notebooks once (nbclient)  {t_floor:6.2f} s per submission")
+    print(f"   nbgrader autograde                       {per_sub:6.2f} s per submission   ratio {per_sub / t_floor:4.2f}x  (target <= 1.3x)")
+    print(f"   projection for 200 students              {200 * per_sub / 60:6.1f} min")
+    return {"grading_ratio": per_sub / t_floor, "grading_seconds_per_submission": per_sub}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small sizes, one repeat (a smoke run)")
@@ -108,12 +146,14 @@ def main(argv=None):
             **bench_reconstruction(256, 1),
             **bench_truncated((300, 400), 20, 1),
             **bench_slider(128, 1),
+            **bench_grading(2),
         }
     else:
         results = {
             **bench_reconstruction(1024, 3),
             **bench_truncated((3000, 4000), 100, 2),
             **bench_slider(512, 3),
+            **bench_grading(6),
         }
     print("\nSummary:", ", ".join(f"{k}={v:.3g}" for k, v in results.items()))
     return results

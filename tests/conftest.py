@@ -1,15 +1,19 @@
-"""Shared test helpers: a throwaway nbgrader course built from this repository's source/."""
+"""Shared test fixtures: the sample class graded once, end to end, by the real pipeline."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
+
+import re
 
 import nbformat
 import pytest
+
+from course_utils import STUDENT_MODULES
+from course_utils.grading import pipeline
+from course_utils.kit import PACKAGE
+from course_utils.grading.sample_answers import RIGHT
+from course_utils.grading.sample_class import completed, with_answer, write_submission
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "week5_svd"
@@ -17,54 +21,62 @@ SOURCE = ROOT / "source" / ASSIGNMENT
 RELEASE = ROOT / "release" / ASSIGNMENT
 
 
-def nbgrader_env():
-    """Environment in which the venv's `nbgrader` and `alembic` are found (nbgrader runs alembic from PATH)."""
-    env = dict(os.environ)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    return env
+LEAK_PATTERNS = [
+    "BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "HIDDEN TESTS", "MARK SCHEME",
+    "Rubric", "Reference proof", "course_utils.reference", "hidden_check_",
+]
 
 
-def run_nbgrader(course, *args, check=True):
-    """Run one nbgrader command in `course`; return the completed process (output captured)."""
-    proc = subprocess.run(
-        [str(Path(sys.executable).parent / "nbgrader"), *args],
-        cwd=course, env=nbgrader_env(), capture_output=True, text=True,
-    )
-    if check and proc.returncode != 0:
-        raise AssertionError(f"nbgrader {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
-    return proc
+SOLUTIONS = r"### BEGIN SOLUTION(.*?)### END SOLUTION"
+HIDDEN_TESTS = r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS"
+MARK_SCHEMES = r"=== BEGIN MARK SCHEME ===(.*?)=== END MARK SCHEME ==="
 
 
-def make_course(parent):
-    """Copy the course config and source/ into `parent` and generate the release there."""
-    course = Path(parent)
-    course.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "nbgrader_config.py", course)
-    shutil.copytree(ROOT / "source", course / "source")
-    run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
-    return course
+def secret_lines(source_notebooks, regions=(SOLUTIONS, HIDDEN_TESTS, MARK_SCHEMES)):
+    """Non-trivial lines of the source's solutions, hidden tests and mark schemes that appear nowhere public.
+
+    Public: the rest of the source notebooks and the student part of course_utils (the
+    visible checks' hints may state a formula that a solution line also contains).
+    """
+    secret = set()
+    public = "".join((PACKAGE / f"{m}.py").read_text(encoding="utf-8") for m in STUDENT_MODULES)
+    for nb in source_notebooks.values():
+        for cell in nb.cells:
+            text = cell.source
+            for pattern in (SOLUTIONS, HIDDEN_TESTS, MARK_SCHEMES):
+                for region in re.findall(pattern, text, flags=re.S) if pattern in regions else ():
+                    secret |= {ln.strip() for ln in region.splitlines() if len(ln.strip()) > 12}
+                text = re.sub(pattern, "", text, flags=re.S)
+            public += text + "\n"
+    return {ln for ln in secret if ln not in public}
 
 
-def autograded_scores(course):
-    """{student: {notebook: {grade_id: (score, max_score)}}} from the course's gradebook."""
-    from nbgrader.api import Gradebook
-
-    scores = {}
-    with Gradebook(f"sqlite:///{Path(course) / 'gradebook.db'}") as gb:
-        assignment = gb.find_assignment(ASSIGNMENT)
-        for sub in gb.assignment_submissions(ASSIGNMENT):
-            per_nb = scores.setdefault(sub.student_id, {})
-            for nb in sub.notebooks:
-                per_nb[f"{nb.name}.ipynb"] = {g.name: (g.score, g.max_score) for g in nb.grades}
-        assert assignment is not None
-    return scores
+def _read_all(folder):
+    return {p.name: nbformat.read(p, as_version=4) for p in sorted(Path(folder).glob("*.ipynb"))}
 
 
 @pytest.fixture(scope="session")
 def source_notebooks():
-    return {p.name: nbformat.read(p, as_version=4) for p in sorted(SOURCE.glob("*.ipynb"))}
+    return _read_all(SOURCE)
 
 
 @pytest.fixture(scope="session")
 def release_notebooks():
-    return {p.name: nbformat.read(p, as_version=4) for p in sorted(RELEASE.glob("*.ipynb"))}
+    return _read_all(RELEASE)
+
+
+@pytest.fixture(scope="session")
+def graded_class(tmp_path_factory, source_notebooks, release_notebooks):
+    """The sample class plus one student per alternative correct answer, graded by `pipeline.run`.
+
+    Returns ``(course, result)``: the course folder and the :class:`ClassResult`. This is the
+    slow fixture of the suite (one autograde of about 40 submissions), shared by the tests
+    of the assignment and of the pipeline.
+    """
+    course = pipeline.prepare_course(tmp_path_factory.mktemp("course"))
+    perfect = {n: completed(release_notebooks[n], source_notebooks[n]) for n in release_notebooks}
+    for variant in RIGHT:
+        write_submission(course, variant.student, {**perfect, variant.notebook: with_answer(perfect[variant.notebook],
+                                                                                              variant)})
+    result = pipeline.run(course, sample_class=True, log=lambda *args: None)
+    return course, result

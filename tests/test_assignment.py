@@ -1,8 +1,8 @@
 """The week-5 assignment: release reproducible and leak-free, and its tests proven by grading real answers.
 
-One nbgrader course is built in a temporary folder, a small class is submitted (a perfect
-student, a blank one, one per realistic wrong answer and per alternative correct answer)
-and graded with the real `nbgrader autograde`; the tests then read the gradebook.
+The sample class (a perfect student, a blank one, one per realistic wrong answer) and one
+student per alternative correct answer are graded once by the real pipeline (`graded_class`
+in conftest); these tests read the scores.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import re
 import nbformat
 import pytest
 
-from conftest import RELEASE, ROOT, autograded_scores, make_course, run_nbgrader
+from conftest import LEAK_PATTERNS, RELEASE, ROOT, secret_lines
 
 from course_utils.grading.sample_answers import VARIANTS
-from course_utils.grading.sample_class import completed, grade_id, with_answer, write_submission
+from course_utils.grading.sample_class import grade_id
 
 ANSWERS = {v.student: v for v in VARIANTS}
 
@@ -28,6 +28,15 @@ def _auto_graded_ids(nb):
     return {gid for gid, c in _graded_cells(nb).items() if not c.metadata["nbgrader"].get("solution")}
 
 
+def _scores(result, student):
+    """{notebook file: {grade_id: (score, max_score)}} of one student."""
+    (found,) = [s for s in result.students if s.student == student]
+    out = {}
+    for q in found.questions:
+        out.setdefault(f"{q.notebook}.ipynb", {})[q.grade_id] = (q.score or 0.0, q.max_score)
+    return out
+
+
 # ----------------------------------------------------------------------------- release
 
 
@@ -35,23 +44,9 @@ def _comparable(nb):
     return [(c.cell_type, c.source, c.metadata.get("nbgrader")) for c in nb.cells]
 
 
-@pytest.fixture(scope="module")
-def graded_class(tmp_path_factory, source_notebooks):
-    course = make_course(tmp_path_factory.mktemp("course"))
-    release = {
-        name: nbformat.read(course / "release" / "week5_svd" / name, as_version=4) for name in source_notebooks
-    }
-    perfect = {name: completed(release[name], source_notebooks[name]) for name in source_notebooks}
-    write_submission(course, "perfect", perfect)
-    write_submission(course, "blank", release)
-    for student, answer in ANSWERS.items():
-        write_submission(course, student, {answer.notebook: with_answer(perfect[answer.notebook], answer)})
-    run_nbgrader(course, "autograde", "week5_svd")
-    return course, release, autograded_scores(course)
-
-
 def test_release_equals_what_nbgrader_regenerates(graded_class, release_notebooks):
-    _course, regenerated, _scores = graded_class
+    course, _result = graded_class
+    regenerated = {p.name: nbformat.read(p, as_version=4) for p in (course / "release" / "week5_svd").glob("*.ipynb")}
     assert sorted(regenerated) == sorted(release_notebooks), "release/ has different notebooks: run `make release`"
     for name, nb in release_notebooks.items():
         assert _comparable(nb) == _comparable(regenerated[name]), f"release/{name} is stale: run `make release`"
@@ -68,37 +63,10 @@ def test_every_graded_cell_has_points_and_headings_add_up(source_notebooks):
         assert stated and int(stated.group(1)) == total, f"{name}: intro says {stated and stated.group(1)}, cells sum to {total}"
 
 
-LEAK_PATTERNS = [
-    "BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "HIDDEN TESTS", "MARK SCHEME",
-    "Rubric", "Reference proof", "course_utils.reference", "hidden_check_",
-]
-
-
-_SECRET_REGIONS = [
-    r"### BEGIN SOLUTION(.*?)### END SOLUTION",
-    r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS",
-    r"=== BEGIN MARK SCHEME ===(.*?)=== END MARK SCHEME ===",
-]
-
-
-def _solution_lines(source_notebooks):
-    """Non-trivial lines of the source's solutions, hidden tests and mark schemes that appear nowhere public."""
-    secret, public = set(), ""
-    for nb in source_notebooks.values():
-        for cell in nb.cells:
-            text = cell.source
-            for pattern in _SECRET_REGIONS:
-                for region in re.findall(pattern, text, flags=re.S):
-                    secret |= {ln.strip() for ln in region.splitlines() if len(ln.strip()) > 12}
-                text = re.sub(pattern, "", text, flags=re.S)
-            public += text + "\n"
-    return {ln for ln in secret if ln not in public}
-
-
 def test_release_leaks_no_solution_hidden_test_or_rubric(source_notebooks):
     files = [p for p in RELEASE.rglob("*") if p.is_file()]
     assert files
-    solution_lines = _solution_lines(source_notebooks)
+    solution_lines = secret_lines(source_notebooks)
     assert len(solution_lines) > 20
     for path in files:
         text = path.read_text(encoding="utf-8")
@@ -114,26 +82,25 @@ def test_release_leaks_no_solution_hidden_test_or_rubric(source_notebooks):
 
 
 def test_perfect_student_gets_every_autograded_point(graded_class, source_notebooks):
-    _course, _release, scores = graded_class
+    scores = _scores(graded_class[1], "perfect")
     for name, nb in source_notebooks.items():
-        got = scores["perfect"][name]
+        got = scores[name]
         for gid in _auto_graded_ids(nb):
             assert got[gid][0] == got[gid][1], f"{name}:{gid} scored {got[gid]}"
 
 
 def test_blank_release_scores_zero_on_every_autograded_cell(graded_class, source_notebooks):
-    _course, _release, scores = graded_class
+    scores = _scores(graded_class[1], "blank")
     for name, nb in source_notebooks.items():
-        got = scores["blank"][name]
+        got = scores[name]
         for gid in _auto_graded_ids(nb):
             assert got[gid][0] == 0, f"{name}:{gid} gave {got[gid][0]} points to a blank notebook"
 
 
 @pytest.mark.parametrize("student", sorted(ANSWERS))
 def test_an_answer_loses_exactly_its_questions_points(graded_class, source_notebooks, student):
-    _course, _release, scores = graded_class
     nb_name, lost = ANSWERS[student].notebook, ANSWERS[student].lost
-    got = scores[student][nb_name]
+    got = _scores(graded_class[1], student)[nb_name]
     for gid in _auto_graded_ids(source_notebooks[nb_name]):
         score, max_score = got[gid]
         if gid in lost:

@@ -172,7 +172,7 @@ def _results_from_gradebook(course, assignment, released):
 # ----------------------------------------------------------------------------- the run
 
 
-def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, report=True, log=print):
+def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, students=None, report=True, log=print):
     """Grade every collected submission of `assignment` in `course`; return the :class:`ClassResult`.
 
     Parameters
@@ -212,7 +212,7 @@ def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, repo
         from .sample_class import build_sample_class
 
         log("collect: generating the sample class (stands in for `nbgrader collect`)")
-        step("collect", lambda: build_sample_class(course, assignment))
+        step("collect", lambda: build_sample_class(course, assignment, students=students))
 
     auto = step("autograde", lambda: nbgrader(course, "autograde", assignment, "--force", log=log))
     (course / "autograde.log").write_text(auto.stdout + auto.stderr)

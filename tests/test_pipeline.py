@@ -1,0 +1,119 @@
+"""The instructor's pipeline on the sample class: exact scores, every reason, safe feedback, kept hand grades."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from nbgrader.api import Gradebook
+
+from conftest import HIDDEN_TESTS, LEAK_PATTERNS, MARK_SCHEMES, secret_lines
+
+from course_utils.grading import pipeline
+from course_utils.grading.results import REASONS
+from course_utils.grading.sample_answers import RIGHT
+from course_utils.grading.sample_class import SAMPLE_CLASS, grade_id
+
+EXPECTED = {s.student: s for s in SAMPLE_CLASS}
+
+
+def _student(result, student):
+    (found,) = [s for s in result.students if s.student == student]
+    return found
+
+
+def _autograded_cells(release_notebooks):
+    """(notebook file, grade_id) of every autograded cell."""
+    return [(name, grade_id(c)) for name, nb in release_notebooks.items() for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")]
+
+
+def _kinds(reasons):
+    kinds = [r.split(":")[0] for r in reasons]
+    assert set(kinds) <= set(REASONS), f"unknown reason kind in {reasons}"
+    return set(kinds)
+
+
+@pytest.mark.parametrize("student", sorted(EXPECTED))
+def test_sample_student_gets_exactly_the_expected_scores(graded_class, release_notebooks, student):
+    _course, result = graded_class
+    got = {(f"{q.notebook}.ipynb", q.grade_id): q for q in _student(result, student).questions}
+    for name, gid in _autograded_cells(release_notebooks):
+        q = got.get((name, gid))
+        score = None if q is None else q.score
+        if EXPECTED[student].expects_zero(name, gid):
+            assert not score, f"{student}: {name}:{gid} should score 0, got {score}"
+        else:
+            assert q is not None and score == q.max_score, f"{student}: {name}:{gid} should get full marks, got {score}"
+
+
+@pytest.mark.parametrize("student", sorted(EXPECTED))
+def test_sample_student_gets_exactly_the_expected_reasons(graded_class, student):
+    reasons = _student(graded_class[1], student).attention
+    assert _kinds(reasons) == set(EXPECTED[student].expected_reasons), reasons
+
+
+def test_alternative_correct_answers_need_no_attention(graded_class):
+    for variant in RIGHT:
+        assert _student(graded_class[1], variant.student).attention == []
+
+
+def test_no_silent_zero(graded_class, release_notebooks):
+    """A student with an ungraded autograded cell always has a reason; the CSV lists everyone."""
+    course, result = graded_class
+    cells = set(_autograded_cells(release_notebooks))
+    for s in result.students:
+        graded = {(f"{q.notebook}.ipynb", q.grade_id) for q in s.questions if q.score is not None and not q.manual}
+        if cells - graded and s.student != "blank" and not s.student.startswith("partial"):
+            assert s.attention, f"{s.student} has ungraded cells and no reason"
+    with open(result.grades_csv, newline="") as fh:
+        rows = {row["student_id"] for row in csv.DictReader(fh)}
+    assert {s.student for s in result.students} <= rows
+
+
+def test_feedback_shows_no_hidden_test_or_reference(graded_class, source_notebooks):
+    course, result = graded_class
+    files = sorted((course / "feedback").rglob("*.html"))
+    assert len(files) >= 3 * 20, "feedback is missing for most students"
+    # A student's own answer may equal the solution; hidden tests and rubrics must never show.
+    secrets = secret_lines(source_notebooks, regions=(HIDDEN_TESTS, MARK_SCHEMES))
+    assert len(secrets) > 10
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        for pattern in LEAK_PATTERNS:
+            assert pattern not in text, f"{path.relative_to(course)} shows {pattern!r}"
+        leaked = [ln for ln in secrets if ln in text]
+        assert not leaked, f"{path.relative_to(course)} shows hidden lines: {leaked[:3]}"
+
+
+def test_feedback_of_a_failed_hidden_test_keeps_the_reason(graded_class):
+    course, _result = graded_class
+    html = (course / "feedback" / "wrong_pinv_forgets_to_invert" / "week5_svd" / "1_rank_pinv_lstsq.html").read_text()
+    assert "AssertionError" in html and "Penrose" in html
+
+
+def test_report_lists_the_students_who_need_attention(graded_class):
+    course, result = graded_class
+    html = (course / "report" / "index.html").read_text(encoding="utf-8")
+    for s in result.needs_attention:
+        assert s.student in html
+    assert (course / "report" / "score_distribution.png").stat().st_size > 1000
+
+
+def test_manual_grades_survive_and_a_rerun_changes_nothing(tmp_path):
+    course = tmp_path / "course"
+    first = pipeline.run(course, students=["perfect", "kernel_death"], log=lambda *a: None)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        grade = gb.find_grade("q1_proof", "1_rank_pinv_lstsq", "week5_svd", "perfect")
+        grade.manual_score = 7.0
+        gb.db.commit()
+    second = pipeline.run(course, students=["perfect", "kernel_death"], log=lambda *a: None)
+
+    def snapshot(result):
+        return {s.student: ([(q.grade_id, q.score) for q in s.questions if not q.manual], s.attention)
+                for s in result.students}
+
+    assert snapshot(first) == snapshot(second)
+    q1 = [q for q in _student(second, "perfect").questions if q.grade_id == "q1_proof"]
+    assert q1[0].score == 7.0
+    assert _student(second, "perfect").score == _student(first, "perfect").score + 7.0
