@@ -107,3 +107,18 @@ def test_an_answer_loses_exactly_its_questions_points(graded_class, source_noteb
             assert score == 0, f"{student}: {gid} should score 0, got {score}/{max_score}"
         else:
             assert score == max_score, f"{student}: {gid} should keep {max_score}, got {score}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "source" / "week5_svd").glob("*.ipynb")))
+def test_source_notebook_runs_top_to_bottom_without_error_or_stderr(name, source_notebooks):
+    """The instructor's notebook, hidden tests included, runs cleanly (nbgrader scores any stderr as 0)."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.from_dict(source_notebooks[name])
+    NotebookClient(nb, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(ROOT / "source" / "week5_svd")}}).execute()
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            assert out.output_type != "error", f"{name}: {out.get('ename')}: {out.get('evalue')}"
+            assert out.get("name") != "stderr", f"{name} wrote to stderr: {out.get('text', '')[:300]}"

@@ -69,6 +69,11 @@ def test_no_silent_zero(graded_class, release_notebooks):
     with open(result.grades_csv, newline="") as fh:
         rows = {row["student_id"] for row in csv.DictReader(fh)}
     assert {s.student for s in result.students} <= rows
+    with open(result.attention_csv, newline="") as fh:
+        flagged = {row["student_id"]: row for row in csv.DictReader(fh)}
+    for s in result.students:
+        assert flagged[s.student]["needs_attention"] == ("yes" if s.attention else "no")
+        assert flagged[s.student]["reasons"] == " | ".join(s.attention)
 
 
 def test_feedback_shows_no_hidden_test_or_reference(graded_class, source_notebooks):

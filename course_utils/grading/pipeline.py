@@ -137,9 +137,10 @@ def _failure_reason(log_text, student):
         if marker.search(line):
             block = "\n".join(lines[max(0, i - 60):i])
             if "DeadKernelError" in block or "Kernel died" in block:
-                return "kernel died: the kernel stopped during execution (os._exit, crash), nothing was graded"
+                return ("kernel died: the kernel stopped while grading (os._exit or a crash); "
+                        "the notebooks from that one on were not graded")
             if "CellTimeoutError" in block or "Timeout waiting" in block:
-                return "timeout: a cell could not be interrupted, nothing was graded"
+                return "timeout: a cell could not be interrupted; the notebooks from that one on were not graded"
             last = [ln.strip() for ln in block.splitlines() if ln.strip()][-1:] or ["unknown error"]
             return f"autograde failed: {last[0][:160]}"
     return "autograde failed: nbgrader produced no autograded notebook (see the autograde log)"
@@ -167,6 +168,17 @@ def _results_from_gradebook(course, assignment, released):
                                           order.get((q.notebook, q.grade_id), 0), q.grade_id))
             students.append(StudentResult(sub.student_id, questions))
     return sorted(students, key=lambda s: s.student)
+
+
+def _write_attention_csv(path, result):
+    import csv
+
+    with open(path, "w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["student_id", "score", "max_score", "needs_attention", "reasons"])
+        for s in result.students:
+            writer.writerow([s.student, s.score, s.max_score, "yes" if s.attention else "no", " | ".join(s.attention)])
+    return path
 
 
 # ----------------------------------------------------------------------------- the run
@@ -247,10 +259,12 @@ def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, stud
         s.attention = attention.get(s.student, [])
         for html in sorted((course / "feedback" / s.student / assignment).glob("*.html")):
             s.feedback[html.stem] = html
+    # nbgrader's CSV exports a crashed submission as 0 with no flag: this file, next to it, says why.
+    result.attention_csv = _write_attention_csv(course / "needs_attention.csv", result)
     if report:
         from .report import summary_table, write_report
 
         index = step("report", lambda: write_report(result, course / "report"))
         log(summary_table(result))
-        log(f"Report: {index}\nGrades: {result.grades_csv}")
+        log(f"Report: {index}\nGrades: {result.grades_csv}\nNeeds attention: {result.attention_csv}")
     return result

@@ -98,6 +98,8 @@ class ClassResult:
         One per submitted student, sorted by id.
     grades_csv : pathlib.Path or None
         The CSV written by ``nbgrader export``.
+    attention_csv : pathlib.Path or None
+        ``needs_attention.csv``: every student's score and the reasons to look, if any.
     seconds : dict of str to float
         Wall time of each pipeline step.
     """
@@ -105,6 +107,7 @@ class ClassResult:
     assignment: str
     students: list[StudentResult] = field(default_factory=list)
     grades_csv: Path | None = None
+    attention_csv: Path | None = None
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
