@@ -18,4 +18,6 @@ Students receive only the modules in :data:`STUDENT_MODULES`; ``linalg`` and
 __version__ = "0.1.0"
 
 #: Modules shipped to students with the release (see the README, "Package split").
+#: A name is a module (``images`` for ``images.py``) or a subpackage (``checks`` for
+#: every ``.py`` file of ``checks/``); :func:`course_utils.kit.module_files` resolves it.
 STUDENT_MODULES = ("__init__", "_validation", "images", "metrics", "figures", "widgets", "checks")

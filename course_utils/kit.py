@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import STUDENT_MODULES
 
-__all__ = ["student_files", "build_student_kit"]
+__all__ = ["module_files", "student_files", "build_student_kit"]
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = Path(__file__).resolve().parent
@@ -29,6 +29,26 @@ _README = """Week 5: the Singular Value Decomposition
 2. Start JupyterLab in this folder:  jupyter lab
 3. Open week5_svd/ and work through the notebooks in order. Keep the course_utils/ folder next to them.
 """
+
+
+def module_files(name):
+    """The source files of one entry of :data:`course_utils.STUDENT_MODULES`.
+
+    Parameters
+    ----------
+    name : str
+        A module of ``course_utils`` (``"images"``) or a subpackage (``"checks"``).
+
+    Returns
+    -------
+    list of pathlib.Path
+        ``[PACKAGE / "images.py"]`` for a module; every ``.py`` file of the
+        folder, sorted, for a subpackage.
+    """
+    folder = PACKAGE / name
+    if folder.is_dir():
+        return sorted(folder.glob("*.py"))
+    return [PACKAGE / f"{name}.py"]
 
 
 def student_files(assignment="week5_svd"):
@@ -54,7 +74,8 @@ def student_files(assignment="week5_svd"):
         raise FileNotFoundError(f"no notebooks in {release}; run `make release` first.")
     files = {f"{assignment}/{p.name}": p for p in notebooks}
     for name in STUDENT_MODULES:
-        files[f"{assignment}/course_utils/{name}.py"] = PACKAGE / f"{name}.py"
+        for p in module_files(name):
+            files[f"{assignment}/course_utils/{p.relative_to(PACKAGE).as_posix()}"] = p
     for p in sorted((PACKAGE / "data").iterdir()):
         files[f"{assignment}/course_utils/data/{p.name}"] = p
     files["environment.yml"] = ROOT / "environment.yml"

@@ -11,7 +11,7 @@ import pytest
 
 from course_utils import STUDENT_MODULES
 from course_utils.grading import pipeline
-from course_utils.kit import PACKAGE
+from course_utils.kit import module_files
 from course_utils.grading.sample_answers import RIGHT
 from course_utils.grading.sample_class import completed, with_answer, write_submission
 
@@ -39,7 +39,7 @@ def secret_lines(source_notebooks, regions=(SOLUTIONS, HIDDEN_TESTS, MARK_SCHEME
     visible checks' hints may state a formula that a solution line also contains).
     """
     secret = set()
-    public = "".join((PACKAGE / f"{m}.py").read_text(encoding="utf-8") for m in STUDENT_MODULES)
+    public = "".join(p.read_text(encoding="utf-8") for m in STUDENT_MODULES for p in module_files(m))
     for nb in source_notebooks.values():
         for cell in nb.cells:
             text = cell.source

@@ -8,23 +8,25 @@ import zipfile
 import pytest
 
 from course_utils import STUDENT_MODULES
-from course_utils.kit import PACKAGE, build_student_kit
+from course_utils.kit import build_student_kit, module_files
 
 INSTRUCTOR_ONLY = {"linalg", "reference", "kit", "demo"}
 
 
 @pytest.mark.parametrize("module", STUDENT_MODULES)
 def test_student_modules_do_not_import_instructor_modules(module):
-    tree = ast.parse((PACKAGE / f"{module}.py").read_text())
-    for node in ast.walk(tree):
-        names = []
-        if isinstance(node, ast.ImportFrom) and (node.level > 0 or (node.module or "").startswith("course_utils")):
-            names = [node.module or ""] + [a.name for a in node.names]
-        elif isinstance(node, ast.Import):
-            names = [a.name for a in node.names if a.name.startswith("course_utils")]
-        for name in names:
-            parts = set(name.split("."))
-            assert not parts & INSTRUCTOR_ONLY, f"{module}.py imports {name}, which students do not receive"
+    files = module_files(module)
+    assert files and all(path.is_file() for path in files), files
+    for path in files:  # a module, or every file of a subpackage such as checks/
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.ImportFrom) and (node.level > 0 or (node.module or "").startswith("course_utils")):
+                names = [node.module or ""] + [a.name for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names if a.name.startswith("course_utils")]
+            for name in names:
+                parts = set(name.split("."))
+                assert not parts & INSTRUCTOR_ONLY, f"{path.name} imports {name}, which students do not receive"
 
 
 @pytest.fixture(scope="module")

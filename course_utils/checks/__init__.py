@@ -1,0 +1,161 @@
+"""Answer checks for the SVD assignment (student-facing).
+
+The nbgrader test cells call the ``check_*`` functions below with the
+student's function.  Each check runs that function on a few small seeded
+matrices (tall, wide, square, rank-deficient, zero), compares the answer with
+an independent numpy/scipy computation, and raises an ``AssertionError``
+whose message says what is wrong and, when the usual mistake is cheaply
+recognisable, how to fix it.  The generic ``assert_*`` helpers are public so
+that hidden tests can reuse them.
+
+Design decisions
+----------------
+* Expected values come from numpy/scipy directly (``np.linalg.svd``,
+  ``np.linalg.matrix_rank``, ``np.linalg.lstsq``, ``scipy.linalg.pinv``),
+  never from ``course_utils.linalg`` or ``course_utils.reference``, which
+  students do not receive.
+* Each question has a private runner (``_check_pinv(fn, cases, ...)``) that
+  runs the student's function on cases carrying their expected answers and
+  diagnoses the mistakes; a visible check builds a few cases, and the
+  instructor's hidden checks call the same runner with more cases, so both
+  give the same advice.
+* Answers are compared through invariant quantities (reconstructions,
+  projectors, Penrose conditions, singular values), never through raw ``U``
+  or ``V`` whose signs are not unique.
+* Every failed check raises ``AssertionError`` (a wrong answer, including a
+  wrong type or shape, is a failed check, not a programming error of the
+  caller).  Forbidden routines raise :class:`ForbiddenCallError`, a subclass.
+* A student function that raises ``NotImplementedError`` (the blank
+  release) fails with an ``AssertionError`` saying it is not implemented yet.
+  Any other exception raised by the student's function is re-raised as an
+  ``AssertionError`` that names the exception and the case, chained
+  (``from exc``) so the student's own traceback is shown above it.
+* Nothing is written to stderr and no warning is emitted.  Floating-point
+  warnings of the student's code are silenced while it runs
+  (``np.errstate``): a correct ``np.where(s > tol, 1 / s, 0)`` divides by
+  zero for an exactly zero singular value, and a NaN/inf in the answer is
+  diagnosed anyway.
+* Tolerances are relative to the largest entry of the expected answer, and
+  are loosened for float32 answers (``1000 * eps`` of their dtype).
+* The student's function gets copies of the inputs; changing them in place
+  fails the check.  A passing check prints one line (``check_pinv: all 6
+  cases passed.``) and returns None; ``verbose=False`` silences it.
+
+Layout
+------
+``forbidden``  the forbidden routines: ``DEFAULT_FORBIDDEN``, ``UINT8_FORBIDDEN``,
+               ``ForbiddenCallError``, ``assert_no_forbidden_calls``, ``forbid_calls``.
+``_core``      tolerances, the generic ``assert_*`` helpers, running the student's function.
+``part1``      checks of notebook 1 (rank, pinv, least squares, condition numbers,
+               Gram eigenvalues, Eckart-Young).
+``part2``      checks of notebook 2 (rank-k images, uint8, errors by rank, energy rank).
+``part3``      checks of notebook 3 (PSNR by rank, Gavish-Donoho, colour denoising,
+               the three rank choices).
+
+Import from ``course_utils.checks``; the submodules are an implementation detail.
+"""
+
+from ._core import (
+    assert_array_answer,
+    assert_integer_answer,
+    assert_is_rank,
+    assert_orthonormal_columns,
+    assert_penrose_conditions,
+    assert_scalar_answer,
+)
+from .forbidden import (
+    DEFAULT_FORBIDDEN,
+    UINT8_FORBIDDEN,
+    ForbiddenCallError,
+    assert_no_forbidden_calls,
+    forbid_calls,
+)
+from .part1 import (
+    check_condition_numbers,
+    check_eckart_young_errors,
+    check_gram_eigenvalues,
+    check_lstsq_min_norm,
+    check_numerical_rank,
+    check_pinv,
+)
+from .part2 import (
+    check_energy_rank_choice,
+    check_rank_errors,
+    check_rank_k_approx,
+    check_smallest_rank_for_energy,
+    check_to_uint8_image,
+)
+from .part3 import (
+    GD_UNKNOWN_RTOL,
+    check_denoise_color,
+    check_denoising_ranks,
+    check_gavish_donoho_threshold,
+    check_psnr_by_rank,
+)
+
+# Private runners and case builders, re-exported for the instructor's hidden checks
+# (course_utils.reference.hidden) and the tests, which use them as ``checks._name``.
+from ._core import _matrix  # noqa: F401
+from .forbidden import _resolve_forbidden  # noqa: F401
+from .part1 import (  # noqa: F401
+    _check_condition_numbers,
+    _check_eckart_young_errors,
+    _check_gram_eigenvalues,
+    _check_lstsq_min_norm,
+    _check_numerical_rank,
+    _check_pinv,
+    _condition_cases,
+    _eckart_young_cases,
+    _numerical_rank_cases,
+)
+from .part2 import (  # noqa: F401
+    _check_rank_errors,
+    _check_rank_k_approx,
+    _check_smallest_rank_for_energy,
+    _check_to_uint8_image,
+    _rank_k_cases,
+    _smooth_image,
+    _uint8_cases,
+)
+from .part3 import (  # noqa: F401
+    _check_denoise_color,
+    _check_gavish_donoho_threshold,
+    _check_psnr_by_rank,
+    _colour_image,
+    _denoise_cases,
+    _gd_candidates,
+    _gd_cases,
+    _gd_expected,
+    _gd_omega,
+    _per_channel,
+)
+
+__all__ = [
+    "DEFAULT_FORBIDDEN",
+    "UINT8_FORBIDDEN",
+    "GD_UNKNOWN_RTOL",
+    "ForbiddenCallError",
+    "assert_array_answer",
+    "assert_scalar_answer",
+    "assert_integer_answer",
+    "assert_orthonormal_columns",
+    "assert_penrose_conditions",
+    "assert_is_rank",
+    "assert_no_forbidden_calls",
+    "forbid_calls",
+    "check_numerical_rank",
+    "check_pinv",
+    "check_lstsq_min_norm",
+    "check_condition_numbers",
+    "check_gram_eigenvalues",
+    "check_eckart_young_errors",
+    "check_rank_k_approx",
+    "check_to_uint8_image",
+    "check_rank_errors",
+    "check_smallest_rank_for_energy",
+    "check_psnr_by_rank",
+    "check_gavish_donoho_threshold",
+    "check_denoise_color",
+    "check_energy_rank_choice",
+    "check_denoising_ranks",
+]

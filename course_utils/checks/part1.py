@@ -1,0 +1,664 @@
+"""Visible checks of notebook 1: numerical rank, pseudo-inverse, minimum-norm least
+squares, condition numbers, eigenvalues of the Gram matrix, Eckart-Young errors.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import scipy.linalg
+
+from ._core import (
+    _CHECK_ATOL, _CHECK_RTOL, _EPS, _answer_array, _answer_int, _answer_pair, _case, _close, _close_scalar,
+    _effective_rtol, _matrix, _mismatch_message, _passed, _require_callable, _run, _short,
+    assert_array_answer, assert_integer_answer, assert_penrose_conditions,
+)
+from .forbidden import DEFAULT_FORBIDDEN, _fn_name, assert_no_forbidden_calls
+
+__all__ = [
+    "check_numerical_rank",
+    "check_pinv",
+    "check_lstsq_min_norm",
+    "check_condition_numbers",
+    "check_gram_eigenvalues",
+    "check_eckart_young_errors",
+]
+
+
+# ---------------------------------------------------------------------------
+# Part 1: rank, pseudo-inverse, least squares, condition numbers, Eckart-Young
+# ---------------------------------------------------------------------------
+#
+# Each question has a private runner ``_check_<question>(fn, cases, *, check,
+# forbidden, verbose)`` that runs `fn` on cases holding their expected answers
+# and diagnoses the mistakes.  The visible ``check_*`` functions build a few
+# cases with numpy/scipy; the instructor's hidden checks call the same runners
+# with more cases, so both give the same advice.
+
+
+def _numerical_rank_cases():
+    return [
+        ("a tall 6x4 matrix of full rank 4", _matrix(6, 4, [3, 2, 1.5, 1], 1)),
+        ("a wide 4x7 matrix of rank 2", _matrix(4, 7, [3, 1], 2)),
+        ("a square 3x3 matrix of full rank with tiny entries (about 1e-12)",
+         1e-12 * _matrix(3, 3, [3, 2, 1], 3)),
+        ("a square 5x5 matrix of rank 3 with large entries (about 1e8)",
+         1e8 * _matrix(5, 5, [3, 2, 1], 4)),
+        ("the 3x4 zero matrix (rank 0)", np.zeros((3, 4))),
+        ("a 1x5 row vector (rank 1)", _matrix(1, 5, [2], 5)),
+    ]
+
+
+def _rank_hint(got, A):
+    m, n = A.shape
+    s = np.linalg.svd(A, compute_uv=False)
+    tol = max(m, n) * _EPS * s[0]
+    if got == np.count_nonzero(s > 0):
+        return (
+            "count singular values above the tolerance, not > 0: round-off leaves the 'zero' "
+            "singular values at about 1e-16 * s[0] instead of exactly 0 "
+            "(tolerance: tol = max(m, n) * eps * s[0])"
+        )
+    if got == np.count_nonzero(s >= tol):
+        return (
+            "count singular values strictly above the tolerance (s > tol, not s >= tol): for the "
+            "zero matrix tol = 0 and every singular value equals it"
+        )
+    if any(got == np.count_nonzero(s > t) for t in (1e-6, 1e-8, 1e-10, 1e-12, 1e-14, _EPS)):
+        return (
+            "the tolerance must scale with the matrix: use tol = max(m, n) * np.finfo(float).eps * s[0] "
+            "(s[0] the largest singular value), not a fixed number such as 1e-10"
+        )
+    if got == min(m, n):
+        return "min(m, n) is the largest possible rank, not the rank of this matrix"
+    return "the numerical rank is the number of singular values s_i > max(m, n) * eps * s[0]"
+
+
+def _check_numerical_rank(fn, cases, *, check, forbidden=(), verbose=True):
+    """Run ``numerical_rank`` on ``cases = [(desc, A, expected_rank)]``."""
+    fname = _fn_name(fn, "numerical_rank")
+    _require_callable(fn, check, fname)
+    call = f"{fname}(A)"
+    advice = "count the singular values from np.linalg.svd above the tolerance yourself."
+    if forbidden:
+        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    for i, (desc, A, expected) in enumerate(cases, 1):
+        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice)
+        with _case(f"case {i} of {len(cases)}: {desc}"):
+            value = _answer_int(got, call)
+            hint = _rank_hint(value, A) if value != expected else ""
+            assert_integer_answer(value, expected, name=call, what="the rank", hint=hint)
+    _passed(check, len(cases), verbose)
+
+
+def check_numerical_rank(fn, *, forbidden=(), verbose=True):
+    """Check the student's ``numerical_rank(A)`` on six seeded matrices.
+
+    The cases are tall, wide, tiny-scaled, large-scaled rank-deficient, zero
+    and a row vector; the expected rank is ``np.linalg.matrix_rank(A)``
+    (tolerance ``max(m, n) * eps * sigma_1``).
+
+    Parameters
+    ----------
+    fn : callable
+        ``numerical_rank(A) -> int``.
+    forbidden : sequence of str, optional
+        Dotted names of routines `fn` must not use (none by default).
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case, e.g. ``"numerical_rank(A) returned 3 but
+        the rank is 2: count singular values above the tolerance, not > 0"``;
+        also for a non-integer result or an exception in `fn`.
+
+    Examples
+    --------
+    >>> check_numerical_rank(lambda A: np.linalg.matrix_rank(A))
+    check_numerical_rank: all 6 cases passed.
+    """
+    cases = [(desc, A, int(np.linalg.matrix_rank(A))) for desc, A in _numerical_rank_cases()]
+    _check_numerical_rank(fn, cases, check="check_numerical_rank", forbidden=forbidden, verbose=verbose)
+
+
+def _pinv_cases():
+    return [
+        ("a tall 6x4 matrix of full rank", _matrix(6, 4, [3, 2, 1.5, 1], 11)),
+        ("a wide 4x6 matrix of full rank", _matrix(4, 6, [3, 2, 1.5, 1], 12)),
+        ("a square 5x5 matrix of rank 3 (rank-deficient)", _matrix(5, 5, [3, 2, 1], 13)),
+        ("a tall 7x4 matrix of rank 2 (rank-deficient)", _matrix(7, 4, [2, 1], 14)),
+        ("a 1x5 row vector", _matrix(1, 5, [2], 15)),
+        ("the 3x4 zero matrix (its pseudo-inverse is the 4x3 zero matrix)", np.zeros((3, 4))),
+    ]
+
+
+def _check_pinv(fn, cases, *, check, forbidden=DEFAULT_FORBIDDEN, verbose=True):
+    """Run ``pinv_svd`` on ``cases = [(desc, A, expected_pinv)]``: Penrose conditions, then values."""
+    fname = _fn_name(fn, "pinv_svd")
+    _require_callable(fn, check, fname)
+    call = f"{fname}(A)"
+    advice = "build the pseudo-inverse from np.linalg.svd yourself."
+    if forbidden:
+        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    for i, (desc, A, expected) in enumerate(cases, 1):
+        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice)
+        with _case(f"case {i} of {len(cases)}: {desc}"):
+            assert_penrose_conditions(A, got, call, rtol=_CHECK_RTOL)
+            assert_array_answer(got, expected, name=call, rtol=_CHECK_RTOL, atol=_CHECK_ATOL)
+    _passed(check, len(cases), verbose)
+
+
+def check_pinv(fn, *, forbidden=DEFAULT_FORBIDDEN, verbose=True):
+    """Check the student's ``pinv_svd(A)`` on six seeded matrices.
+
+    First scans `fn` for forbidden routines (``np.linalg.pinv``,
+    ``np.linalg.lstsq``, ``scipy.linalg.pinv``/``pinvh``/``lstsq``), then, on
+    a tall, wide, square rank-deficient, tall rank-deficient, row-vector and
+    zero matrix, checks the four Penrose conditions and compares with
+    ``scipy.linalg.pinv(A)``; forbidden routines also raise while `fn` runs.
+
+    Parameters
+    ----------
+    fn : callable
+        ``pinv_svd(A) -> (n, m) ndarray``.
+    forbidden : sequence of str, optional
+        Dotted names of forbidden routines; default :data:`DEFAULT_FORBIDDEN`.
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case, e.g. ``"pinv_svd(A) fails the Penrose
+        condition A A+ A = A (max relative error 0.7): it equals A.T = V S
+        U^T: did you invert the singular values (1/s, not s)?"``.
+    ForbiddenCallError
+        If `fn` uses a forbidden routine.
+
+    Examples
+    --------
+    >>> def pinv_svd(A):
+    ...     U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    ...     keep = s > max(A.shape) * np.finfo(float).eps * s[0]
+    ...     return (Vt[keep].T / s[keep]) @ U[:, keep].T
+    >>> check_pinv(pinv_svd)
+    check_pinv: all 6 cases passed.
+    """
+    cases = [(desc, A, scipy.linalg.pinv(A)) for desc, A in _pinv_cases()]
+    _check_pinv(fn, cases, check="check_pinv", forbidden=forbidden, verbose=verbose)
+
+
+def _lstsq_cases():
+    rng = np.random.default_rng(20)
+    specs = [
+        ("a tall 6x3 matrix of full rank (overdetermined)", 6, 3, [3, 2, 1]),
+        ("a wide 3x5 matrix of full rank (underdetermined: many exact solutions)", 3, 5, [3, 2, 1]),
+        ("a tall 6x4 matrix of rank 2 (rank-deficient)", 6, 4, [2, 1]),
+        ("a square 4x4 matrix of rank 3 (rank-deficient)", 4, 4, [3, 2, 1]),
+    ]
+    return [
+        (desc, _matrix(m, n, s, 21 + i), rng.standard_normal(m))
+        for i, (desc, m, n, s) in enumerate(specs)
+    ]
+
+
+def _lstsq_message(x, A, b, x_star, call):
+    """Explain why `x` is not the minimum-norm least-squares solution (or return None)."""
+    m, n = A.shape
+    r = int(np.linalg.matrix_rank(A))
+    d = x - x_star
+    norm_a = float(np.linalg.norm(A, 2))
+    scale = norm_a * float(np.linalg.norm(x_star)) + float(np.linalg.norm(b))
+    singular = (
+        f" A has rank {r} < {n} columns here, so A^T A is singular: the normal equations "
+        "A^T A x = A^T b do not determine x; use x = V S+ U^T b with 1/s only for s > tol."
+        if r < n else ""
+    )
+    if float(np.linalg.norm(A @ d)) > 1e-6 * scale:
+        res, res_star = np.linalg.norm(A @ x - b), np.linalg.norm(A @ x_star - b)
+        fix = singular or " Check x = Vt.T @ ((U.T @ b) / s): U.T (not U), divide by s, multiply by Vt.T."
+        return (
+            f"{call} does not minimise ||A x - b||: its residual is {res:.4g} but the "
+            f"least-squares residual is {res_star:.4g}.{fix}"
+        )
+    if float(np.linalg.norm(d)) > 1e-6 * max(float(np.linalg.norm(x_star)), 1e-300):
+        return (
+            f"{call} solves the least-squares problem but is not the minimum-norm solution: "
+            f"||x|| = {np.linalg.norm(x):.4g} but the minimum-norm solution has ||x|| = "
+            f"{np.linalg.norm(x_star):.4g}. A has rank {r} < {n} columns, so adding a null-space "
+            "vector of A keeps the residual; the SVD solution x = V S+ U^T b (1/s only for "
+            "s > tol, 0 for the others) has no null-space part. Solving the normal equations "
+            "A^T A x = A^T b does not pick it: A^T A is singular here."
+        )
+    return None
+
+
+def _check_lstsq_min_norm(fn, cases, *, check, forbidden=DEFAULT_FORBIDDEN, verbose=True):
+    """Run ``lstsq_min_norm`` on ``cases = [(desc, A, b, expected_x)]``."""
+    fname = _fn_name(fn, "lstsq_min_norm")
+    _require_callable(fn, check, fname)
+    call = f"{fname}(A, b)"
+    advice = "build the minimum-norm solution from np.linalg.svd yourself (x = V S+ U^T b)."
+    if forbidden:
+        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    for i, (desc, A, b, x_star) in enumerate(cases, 1):
+        r, n = int(np.linalg.matrix_rank(A)), A.shape[1]
+        singular = (
+            f" (A has rank {r} < {n} columns here, so A^T A is singular: the normal equations "
+            "cannot be solved; use x = V S+ U^T b with 1/s only for s > tol)" if r < n else ""
+        )
+        got = _run(fn, (A, b), ("A", "b"), call=call, fname=fname, case=desc,
+                   forbidden=forbidden, advice=advice, error_hint=singular)
+        with _case(f"case {i} of {len(cases)}: {desc}"):
+            x = _answer_array(got, call, shape=(n,),
+                              shape_hint=f" (x has one entry per column of A, shape ({n},))")
+            if _mismatch_message(x, x_star, call, _CHECK_RTOL, _CHECK_ATOL):
+                msg = _lstsq_message(x.astype(np.float64), A, b, x_star, call)
+                if msg:
+                    raise AssertionError(msg)
+            assert_array_answer(x, x_star, name=call, rtol=_CHECK_RTOL, atol=_CHECK_ATOL)
+    _passed(check, len(cases), verbose)
+
+
+def check_lstsq_min_norm(fn, *, forbidden=DEFAULT_FORBIDDEN, verbose=True):
+    """Check the student's ``lstsq_min_norm(A, b)`` on four seeded systems.
+
+    Cases: tall full rank (overdetermined), wide full rank (underdetermined),
+    tall and square rank-deficient; the expected solution is
+    ``np.linalg.lstsq(A, b, rcond=None)[0]``.  A wrong answer is diagnosed as
+    either not least-squares (residual too large) or least-squares but not of
+    minimum norm (typical of the normal equations on a rank-deficient A).
+
+    Parameters
+    ----------
+    fn : callable
+        ``lstsq_min_norm(A, b) -> (n,) ndarray``.
+    forbidden : sequence of str, optional
+        Dotted names of forbidden routines; default :data:`DEFAULT_FORBIDDEN`.
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case.
+    ForbiddenCallError
+        If `fn` uses a forbidden routine.
+
+    Examples
+    --------
+    >>> def lstsq_min_norm(A, b):
+    ...     U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    ...     keep = s > max(A.shape) * np.finfo(float).eps * s[0]
+    ...     return Vt[keep].T @ ((U[:, keep].T @ b) / s[keep])
+    >>> check_lstsq_min_norm(lstsq_min_norm)
+    check_lstsq_min_norm: all 4 cases passed.
+    """
+    cases = [(desc, A, b, np.linalg.lstsq(A, b, rcond=None)[0]) for desc, A, b in _lstsq_cases()]
+    _check_lstsq_min_norm(fn, cases, check="check_lstsq_min_norm", forbidden=forbidden, verbose=verbose)
+
+
+def _kappa(M):
+    """2-norm condition number ``s[0] / s[-1]``; inf when the smallest singular value is exactly 0."""
+    s = np.linalg.svd(M, compute_uv=False)
+    return float("inf") if s[-1] == 0 else float(s[0] / s[-1])
+
+
+def _condition_cases():
+    # A zero LAST column gives an exactly zero singular value (for A and A^T A) in
+    # every LAPACK driver; a zero column elsewhere leaves round-off (~1e-17).
+    singular = np.hstack([_matrix(5, 2, [2, 1], 44), np.zeros((5, 1))])
+    return [
+        ("a square 4x4 non-symmetric matrix with kappa(A) = 10", _matrix(4, 4, [5, 2, 1, 0.5], 41)),
+        ("a tall 6x3 matrix of full column rank with kappa(A) = 3", _matrix(6, 3, [3, 2, 1], 42)),
+        ("a tall 8x4 ill-conditioned matrix with kappa(A) = 1e4, so kappa(A^T A) = 1e8",
+         _matrix(8, 4, [1, 1e-1, 1e-2, 1e-4], 43)),
+        ("a singular 5x3 matrix whose last column is zero (both condition numbers are np.inf)", singular),
+    ]
+
+
+def _kappa_hint(value, expected, A, which):
+    """Why `value` is not `expected`, the condition number of A (which="A") or of A^T A ("AtA")."""
+    m, n = A.shape
+    if np.isinf(expected):
+        return (
+            "A is singular here (its smallest singular value is exactly 0), so the condition number "
+            "is infinite: return np.inf when s[-1] == 0"
+        )
+    if value < 1:
+        return (
+            "a condition number is >= 1: it is s[0] / s[-1] (largest over smallest singular "
+            "value), not s[-1] / s[0]"
+        )
+    if which == "AtA":
+        kappa_a = _kappa(A)
+        if _close_scalar(value, kappa_a, 1e-6):
+            return (
+                f"it equals kappa(A); the singular values of A^T A are s**2, so kappa(A^T A) = "
+                f"kappa(A)**2 = {kappa_a**2:.6g}: compute it from np.linalg.svd(A.T @ A, compute_uv=False)"
+            )
+        if m > n and value > 1e6 * expected:
+            return "did you use A @ A.T (m x m, singular for a tall A) instead of A.T @ A (n x n)?"
+        return "kappa(A^T A) = s[0] / s[-1] with s = np.linalg.svd(A.T @ A, compute_uv=False)"
+    if _close_scalar(value, expected**2, 1e-3):
+        return (
+            "it equals kappa(A)**2, the condition number of A^T A: return the pair "
+            "(kappa(A), kappa(A^T A)) in this order"
+        )
+    if m == n:
+        ev = np.abs(np.linalg.eigvals(A))
+        if ev.min() > 0 and _close_scalar(value, ev.max() / ev.min(), 1e-6):
+            return (
+                "it is the ratio of the largest to the smallest |eigenvalue| of A; for a non-symmetric "
+                "matrix eigenvalues are not singular values: use s = np.linalg.svd(A, compute_uv=False)"
+            )
+    return "kappa(A) = s[0] / s[-1] with s = np.linalg.svd(A, compute_uv=False)"
+
+
+def _condition_error_hint(exc):
+    if isinstance(exc, ZeroDivisionError):
+        return " (the smallest singular value is exactly 0 here: return np.inf in that case)"
+    if isinstance(exc, np.linalg.LinAlgError) and "square" in str(exc):
+        return (
+            " (eigenvalues need a square matrix; a condition number comes from the singular values: "
+            "np.linalg.svd(A, compute_uv=False))"
+        )
+    return ""
+
+
+def _check_condition_numbers(fn, cases, *, check, forbidden=(), verbose=True):
+    """Run ``condition_numbers`` on ``cases = [(desc, A, (kappa_A, kappa_AtA))]``."""
+    fname = _fn_name(fn, "condition_numbers")
+    _require_callable(fn, check, fname)
+    call = f"{fname}(A)"
+    advice = "compute the condition numbers from np.linalg.svd(..., compute_uv=False) yourself."
+    if forbidden:
+        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    names = ("kappa_A", "kappa_AtA")
+    complex_hint = (
+        "did you use the eigenvalues of A (np.linalg.eig)? For a non-symmetric matrix they can be "
+        "complex and are not the singular values: use np.linalg.svd(A, compute_uv=False)"
+    )
+    for i, (desc, A, expected) in enumerate(cases, 1):
+        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden,
+                   advice=advice, error_hint=_condition_error_hint)
+        with _case(f"case {i} of {len(cases)}: {desc}"):
+            values = _answer_pair(got, call, names, complex_hint=complex_hint)
+            for name, which, value, exp in zip(names, ("A", "AtA"), values, expected):
+                exp = float(exp)
+                # kappa(A^T A) of an ill-conditioned A is itself computed with relative error ~eps kappa**2.
+                rtol = 1e-3 if which == "AtA" and exp > 1e6 else _CHECK_RTOL
+                if not _close_scalar(value, exp, rtol):
+                    hint = _kappa_hint(value, exp, A, which)
+                    raise AssertionError(f"{call} returned {name} = {value:.6g} but it should be {exp:.6g}: {hint}.")
+    _passed(check, len(cases), verbose)
+
+
+def check_condition_numbers(fn, *, forbidden=(), verbose=True):
+    """Check the student's ``condition_numbers(A)`` on four seeded matrices.
+
+    The answer is the pair ``(kappa(A), kappa(A^T A))`` of 2-norm condition
+    numbers ``s[0] / s[-1]``, ``np.inf`` for a singular matrix.  Cases: a
+    square non-symmetric matrix (kappa 10), a tall one (kappa 3), a tall
+    ill-conditioned one (kappa 1e4: kappa(A^T A) = 1e8 is compared at
+    relative tolerance 1e-3) and a singular one (a zero column).  Diagnoses:
+    ``(kappa(A), kappa(A))``, reversed ratios (< 1), eigenvalues of a
+    non-symmetric A, swapped pair, no ``np.inf`` for a singular matrix.
+
+    Parameters
+    ----------
+    fn : callable
+        ``condition_numbers(A) -> (float, float)``.
+    forbidden : sequence of str, optional
+        Dotted names of routines `fn` must not use (none by default).
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case, e.g. ``"condition_numbers(A) returned
+        kappa_AtA = 10 but it should be 100: it equals kappa(A); ..."``.
+
+    Examples
+    --------
+    >>> def condition_numbers(A):
+    ...     kappa = lambda M: np.linalg.cond(M)
+    ...     return kappa(A), kappa(A.T @ A)
+    >>> check_condition_numbers(condition_numbers)
+    check_condition_numbers: all 4 cases passed.
+    """
+    cases = [(desc, A, (_kappa(A), _kappa(A.T @ A))) for desc, A in _condition_cases()]
+    _check_condition_numbers(fn, cases, check="check_condition_numbers", forbidden=forbidden, verbose=verbose)
+
+
+def _gram_cases():
+    return [
+        ("a tall 6x3 matrix: its 3 eigenvalues are s**2 = [9, 4, 1]", _matrix(6, 3, [3, 2, 1], 45)),
+        ("a wide 3x5 matrix: s**2 = [9, 4, 1] padded with two zeros", _matrix(3, 5, [3, 2, 1], 46)),
+        ("a square 4x4 matrix of rank 2: [16, 1, 0, 0]", _matrix(4, 4, [4, 1], 47)),
+        ("a tall 7x4 matrix with singular values 10, 1, 0.5, 0.1", _matrix(7, 4, [10, 1, 0.5, 0.1], 48)),
+    ]
+
+
+def _gram_expected(A):
+    """The n eigenvalues of A^T A, decreasing: s**2 padded with zeros."""
+    s = np.linalg.svd(A, compute_uv=False)
+    return np.concatenate([s**2, np.zeros(A.shape[1] - s.size)])
+
+
+def _check_gram_eigenvalues(fn, cases, *, check, forbidden=(), verbose=True):
+    """Run ``gram_eigenvalues`` on ``cases = [(desc, A, expected_eigenvalues)]``."""
+    fname = _fn_name(fn, "gram_eigenvalues")
+    _require_callable(fn, check, fname)
+    call = f"{fname}(A)"
+    advice = "compute the eigenvalues with np.linalg.eigvalsh yourself."
+    if forbidden:
+        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    for i, (desc, A, expected) in enumerate(cases, 1):
+        m, n = A.shape
+        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice)
+        with _case(f"case {i} of {len(cases)}: {desc}"):
+            arr = _answer_array(got, call)
+            if arr.shape == (m,) and m > n:
+                raise AssertionError(
+                    f"{call} returned {m} values but A is {m}x{n}, so A^T A is {n}x{n} with {n} eigenvalues: "
+                    f"{m} values are the eigenvalues of A A^T; use A.T @ A."
+                )
+            if arr.shape == (m,) and m < n:
+                raise AssertionError(
+                    f"{call} returned {m} values but A is {m}x{n}, so A^T A is {n}x{n} and has {n} eigenvalues: "
+                    f"the {m} squared singular values (also the eigenvalues of A A^T) and {n - m} zeros; "
+                    f"np.linalg.eigvalsh(A.T @ A) gives all {n}."
+                )
+            arr = _answer_array(got, call, shape=(n,),
+                                shape_hint=f" (A^T A is {n}x{n}: one eigenvalue per column of A)")
+            rtol = _effective_rtol(arr.dtype, _CHECK_RTOL)
+            if _close(arr, expected, rtol):
+                continue
+            s = np.linalg.svd(A, compute_uv=False)
+            s_padded = np.concatenate([s, np.zeros(n - s.size)])
+            if _close(arr, expected[::-1], rtol):
+                hint = ("they are in increasing order (as np.linalg.eigvalsh returns them); sort them in "
+                        "decreasing order: np.linalg.eigvalsh(A.T @ A)[::-1]")
+            elif _close(np.sort(arr)[::-1], expected, rtol):
+                hint = "right values, wrong order: sort them in decreasing order"
+            elif _close(np.sort(arr)[::-1], s_padded, rtol):
+                hint = ("these are the singular values of A; the eigenvalues of A^T A are their squares "
+                        "s**2 (padded with zeros)")
+            else:
+                hint = "use np.linalg.eigvalsh(A.T @ A), reversed to decreasing order"
+            raise AssertionError(
+                f"{call} returned {_short(arr)} but the eigenvalues of A^T A in decreasing order are "
+                f"{_short(expected)}: {hint}."
+            )
+    _passed(check, len(cases), verbose)
+
+
+def check_gram_eigenvalues(fn, *, forbidden=(), verbose=True):
+    """Check the student's ``gram_eigenvalues(A)`` on four seeded matrices.
+
+    The answer is the n eigenvalues of ``A^T A`` in decreasing order, i.e.
+    the squared singular values padded with ``n - min(m, n)`` zeros.  Cases:
+    tall, wide (zeros: eigvalsh gives ~1e-15 instead of 0, accepted relative
+    to ``s[0]**2``), square rank-deficient and a spread of scales.
+    Diagnoses: increasing order, the m eigenvalues of ``A A^T``, singular
+    values not squared, too few values.
+
+    Parameters
+    ----------
+    fn : callable
+        ``gram_eigenvalues(A) -> (n,) ndarray``.
+    forbidden : sequence of str, optional
+        Dotted names of routines `fn` must not use (none by default).
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case.
+
+    Examples
+    --------
+    >>> check_gram_eigenvalues(lambda A: np.linalg.eigvalsh(A.T @ A)[::-1])
+    check_gram_eigenvalues: all 4 cases passed.
+    """
+    cases = [(desc, A, _gram_expected(A)) for desc, A in _gram_cases()]
+    _check_gram_eigenvalues(fn, cases, check="check_gram_eigenvalues", forbidden=forbidden, verbose=verbose)
+
+
+def _eckart_young_cases():
+    """``[(desc, s, k, (||A - A_k||_2, ||A - A_k||_F))]``, the errors measured on the matrix itself."""
+    specs = [
+        ("a tall 7x5 matrix with s = [5, 4, 3, 2, 1]", _matrix(7, 5, [5, 4, 3, 2, 1], 51), (2, 0, 5)),
+        ("a wide 4x6 matrix with s = [4, 2, 1, 0.5]", _matrix(4, 6, [4, 2, 1, 0.5], 52), (1, 3)),
+    ]
+    cases = []
+    for what, A, ks in specs:
+        U, s, Vt = np.linalg.svd(A, full_matrices=False)
+        for k in ks:
+            E = A - (U[:, :k] * s[:k]) @ Vt[:k]
+            note = (" (A_0 = 0, so the errors are the norms of A)" if k == 0 else
+                    f" (k = len(s) = {s.size}: nothing is left out, both errors are 0)" if k == s.size else "")
+            cases.append((f"{what}, k = {k}{note}", s, k, (np.linalg.norm(E, 2), np.linalg.norm(E, "fro"))))
+    return cases
+
+
+def _eckart_young_hint(values, expected, s, k):
+    """Recognise the usual mistakes in ``(spectral, frobenius)``; "" when none matches."""
+    spectral, frobenius = values
+    p = s.size
+    close = functools.partial(_close_scalar, rtol=1e-6, atol=1e-9 * float(s[0]))
+    if close(spectral, expected[1]) and close(frobenius, expected[0]) and not close(spectral, expected[0]):
+        return "the two errors are swapped: return (spectral, frobenius) in this order"
+    if not close(spectral, expected[0]):
+        if k == p:
+            return f"for k = len(s) = {p} nothing is left out: the spectral error is 0"
+        if close(spectral, s[k - 1]):  # for k = 0, s[k - 1] is s[-1], the smallest
+            return (
+                "off by one: ||A - A_k||_2 = sigma_{k+1}, which is s[k] with 0-based indexing "
+                "(s[0] is sigma_1), not s[k-1]"
+            )
+        if k + 1 < p and close(spectral, s[k + 1]):
+            return "off by one: ||A - A_k||_2 = sigma_{k+1} = s[k] (0-based), not s[k+1]"
+        return "||A - A_k||_2 = sigma_{k+1} = s[k] (0-based), or 0 when k = len(s)"
+    tail = s[k:]
+    if close(frobenius, np.sum(tail**2)):
+        return "take the square root: ||A - A_k||_F = sqrt(sum(s[k:]**2))"
+    if close(frobenius, np.sum(tail)) or close(frobenius, np.sqrt(np.sum(tail))):
+        return "square the singular values before summing: ||A - A_k||_F = sqrt(sum(s[k:]**2))"
+    # s[k - 1:] is s[-1:] for k = 0: what the off-by-one code computes there
+    if close(frobenius, np.linalg.norm(s[k - 1:])) or close(frobenius, np.linalg.norm(s[k + 1:])):
+        return "off by one: the sum starts at s[k] (0-based): sqrt(sum(s[k:]**2))"
+    return "||A - A_k||_F = sqrt(sum(s[k:]**2))"
+
+
+def _check_eckart_young_errors(fn, cases, *, check, forbidden=(), verbose=True):
+    """Run ``eckart_young_errors`` on ``cases = [(desc, s, k, (spectral, frobenius))]``."""
+    fname = _fn_name(fn, "eckart_young_errors")
+    _require_callable(fn, check, fname)
+    advice = "compute the errors from s yourself."
+    if forbidden:
+        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    names = ("spectral", "frobenius")
+    for i, (desc, s, k, expected) in enumerate(cases, 1):
+        call = f"{fname}(s, k={k})"
+        error_hint = (
+            f" (for k = len(s) = {s.size} nothing is left out: both errors are 0, and s[k] does not exist)"
+            if k == s.size else ""
+        )
+        got = _run(fn, (s, k), ("s", "k"), call=call, fname=fname, case=desc, forbidden=forbidden,
+                   advice=advice, error_hint=error_hint)
+        with _case(f"case {i} of {len(cases)}: {desc}"):
+            values = _answer_pair(got, call, names)
+            atol = 1e-9 * float(s[0])
+            if all(_close_scalar(v, e, _CHECK_RTOL, atol) for v, e in zip(values, expected)):
+                continue
+            hint = _eckart_young_hint(values, expected, s, k)
+            raise AssertionError(
+                f"{call} returned (spectral, frobenius) = ({values[0]:.6g}, {values[1]:.6g}) but the "
+                f"errors are ({float(expected[0]):.6g}, {float(expected[1]):.6g}): {hint}."
+            )
+    _passed(check, len(cases), verbose)
+
+
+def check_eckart_young_errors(fn, *, forbidden=(), verbose=True):
+    """Check the student's ``eckart_young_errors(s, k)`` against measured errors.
+
+    For a tall 7x5 matrix (k = 2, 0, 5 = len(s)) and a wide 4x6 one (k = 1, 3),
+    the answer ``(spectral, frobenius)`` must equal ``np.linalg.norm(A - A_k,
+    2)`` and ``np.linalg.norm(A - A_k, "fro")``.  Diagnoses: ``s[k-1]`` (off
+    by one), a missing square root, ``sum(s[k:])`` without squares, swapped
+    pair, ``s[k]`` failing at k = len(s).
+
+    Parameters
+    ----------
+    fn : callable
+        ``eckart_young_errors(s, k) -> (float, float)``.
+    forbidden : sequence of str, optional
+        Dotted names of routines `fn` must not use (none by default).
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case.
+
+    Examples
+    --------
+    >>> def eckart_young_errors(s, k):
+    ...     return (s[k] if k < len(s) else 0.0), np.sqrt(np.sum(s[k:] ** 2))
+    >>> check_eckart_young_errors(eckart_young_errors)
+    check_eckart_young_errors: all 5 cases passed.
+    """
+    _check_eckart_young_errors(fn, _eckart_young_cases(), check="check_eckart_young_errors",
+                               forbidden=forbidden, verbose=verbose)

@@ -1,0 +1,559 @@
+"""Visible checks of notebook 3: PSNR by rank, the Gavish-Donoho threshold, colour
+denoising, and the three stored rank choices ``k_gd``, ``k_energy``, ``k_best``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._validation import as_matrix
+from ._core import (
+    _CHECK_RTOL, _answer_array, _answer_int, _answer_scalar, _case, _close, _close_scalar, _effective_rtol,
+    _mismatch_message, _passed, _require_callable, _require_set, _run, _short, assert_integer_answer,
+)
+from .forbidden import _fn_name, assert_no_forbidden_calls
+from .part2 import _energy_k, _rank_k_images, _smooth_image
+
+__all__ = [
+    "GD_UNKNOWN_RTOL",
+    "check_psnr_by_rank",
+    "check_gavish_donoho_threshold",
+    "check_denoise_color",
+    "check_denoising_ranks",
+]
+
+
+# ---------------------------------------------------------------------------
+# Part 3: denoising
+# ---------------------------------------------------------------------------
+
+
+def _psnr(reference, estimate):
+    """PSNR in dB for images in [0, 1] (data_range 1): ``10 log10(1 / MSE)``, inf for an exact copy."""
+    mse = float(np.mean((reference - estimate) ** 2))
+    return float("inf") if mse == 0 else 10 * np.log10(1.0 / mse)
+
+
+def _noisy(clean, sigma, seed, *, clip=False):
+    noisy = clean + sigma * np.random.default_rng(seed).standard_normal(clean.shape)
+    return np.clip(noisy, 0.0, 1.0) if clip else noisy
+
+
+def _psnr_cases():
+    clean1, clean2 = _smooth_image(24, 20, 71), _smooth_image(16, 30, 72)
+    return [
+        ("a 24x20 smooth image with Gaussian noise, sigma = 0.1 (the noisy image leaves [0, 1]); "
+         "ks = [1, 2, 4, 8]", _noisy(clean1, 0.1, 73), clean1, [1, 2, 4, 8]),
+        ("a 16x30 smooth image with noise sigma = 0.05, clipped to [0, 1]; ks = [1, 3, 16] "
+         "(k = 16 = min(m, n) keeps the noisy image itself)", _noisy(clean2, 0.05, 74, clip=True), clean2,
+         [1, 3, 16]),
+    ]
+
+
+def _psnr_by_rank_expected(noisy, clean, ks):
+    return np.array([_psnr(clean, X) for X in _rank_k_images(noisy, ks)])
+
+
+def _psnr_hint(arr, noisy, clean, ks, expected):
+    """Recognise PSNRs measured the wrong way; "" when none matches."""
+    approx = _rank_k_images(noisy, ks)
+    data_range = "pass data_range=1.0 (the images are floats in [0, 1])"
+    # Entry by entry: scikit-image guesses data_range = 2 only when its first image has negative values.
+    for shift, hint in (
+        (20 * np.log10(2.0), "some values are 6.02 dB too high: the PSNR used data_range = 2, scikit-image's "
+                             "guess for a float image with negative values (e.g. the approximation passed "
+                             f"first, without data_range); {data_range}"),
+        (20 * np.log10(255.0), f"the values are 48.13 dB too high: data_range = 255 is for uint8 images; {data_range}"),
+    ):
+        moved = np.isclose(arr, expected + shift, rtol=0, atol=1e-6)
+        if moved.any() and np.all(moved | np.isclose(arr, expected, rtol=0, atol=1e-6)):
+            return hint
+    candidates = [
+        ([_psnr(noisy, X) for X in approx],
+         "it measures the approximation against the noisy image; compare it with the clean one: "
+         "PSNR(clean, A_k), with A_k the rank-k approximation of noisy"),
+        ([_psnr(clean, X) for X in _rank_k_images(clean, ks)],
+         "it approximates the clean image; approximate the noisy one (np.linalg.svd(noisy)) and compare "
+         "that with clean: in practice only the noisy image is known"),
+        ([_psnr(clean, np.clip(X, 0.0, 1.0)) for X in approx],
+         "the approximation was clipped to [0, 1] before measuring; measure the rank-k approximation itself"),
+        (expected / 2, "it is half the PSNR: PSNR = 10 log10(1 / MSE) = 20 log10(1 / RMSE)"),
+        (expected * 2, "it is twice the PSNR: PSNR = 10 log10(1 / MSE) = 20 log10(1 / RMSE)"),
+    ]
+    for candidate, hint in candidates:
+        if _close(arr, candidate, 1e-6, 1e-6):
+            return hint
+    return ""
+
+
+def _psnr_error_hint(exc):
+    if "data_range" in str(exc):
+        return (
+            " (scikit-image guesses the range from its first image when data_range is not given: "
+            "pass data_range=1.0, e.g. peak_signal_noise_ratio(clean, approx, data_range=1.0))"
+        )
+    return ""
+
+
+def _check_psnr_by_rank(fn, cases, *, check, forbidden=(), verbose=True):
+    """Run ``psnr_by_rank`` on ``cases = [(desc, noisy, clean, ks, expected_psnr)]``."""
+    fname = _fn_name(fn, "psnr_by_rank")
+    _require_callable(fn, check, fname)
+    advice = "compute the approximations and the PSNR yourself."
+    if forbidden:
+        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    for i, (desc, noisy, clean, ks, expected) in enumerate(cases, 1):
+        call = f"{fname}(noisy, clean, ks={list(np.asarray(ks).tolist())})"
+        got = _run(fn, (noisy, clean, ks), ("noisy", "clean", "ks"), call=call, fname=fname, case=desc,
+                   forbidden=forbidden, advice=advice, error_hint=_psnr_error_hint)
+        with _case(f"case {i} of {len(cases)}: {desc}"):
+            try:  # diagnose first: some wrong answers hold inf (an exact copy), which _answer_array rejects
+                raw = np.asarray(got)
+                rtol = _effective_rtol(raw.dtype, _CHECK_RTOL)
+                raw = raw.astype(np.float64)
+            except (TypeError, ValueError):
+                raw = None
+            if raw is not None and raw.shape == expected.shape and not _close(raw, expected, rtol, 1e-8):
+                hint = _psnr_hint(raw, noisy, clean, ks, expected)
+                if hint:
+                    raise AssertionError(
+                        f"{call} returned {_short(raw)} dB but the PSNRs are {_short(expected)} dB: {hint}."
+                    )
+            arr = _answer_array(got, call, shape=expected.shape, shape_hint=" (one PSNR per k in ks)")
+            message = _mismatch_message(arr, expected, call, _CHECK_RTOL, 1e-8)
+            if message:
+                raise AssertionError(
+                    message + " The PSNR of A_k is 10 log10(1 / mean((clean - A_k)**2)), A_k the rank-k "
+                    "approximation of noisy."
+                )
+    _passed(check, len(cases), verbose)
+
+
+def check_psnr_by_rank(fn, *, forbidden=(), verbose=True):
+    """Check the student's ``psnr_by_rank(noisy, clean, ks)`` on two noisy images.
+
+    The answer is the 1-D float array of PSNRs in dB (data_range 1.0) of the
+    rank-k approximation of `noisy` (not clipped) against `clean`, one per k
+    in `ks`, i.e. ``10 log10(1 / mean((clean - A_k)**2))``.  Diagnoses: PSNR
+    against the noisy image, data_range guessed by scikit-image (2) or 255,
+    approximation of the clean image, clipped approximation, factor 2.
+
+    Parameters
+    ----------
+    fn : callable
+        ``psnr_by_rank(noisy, clean, ks) -> (len(ks),) ndarray``.
+    forbidden : sequence of str, optional
+        Dotted names of routines `fn` must not use (none by default).
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case.
+
+    Examples
+    --------
+    >>> from skimage.metrics import peak_signal_noise_ratio
+    >>> def psnr_by_rank(noisy, clean, ks):
+    ...     U, s, Vt = np.linalg.svd(noisy, full_matrices=False)
+    ...     return np.array([peak_signal_noise_ratio(clean, (U[:, :k] * s[:k]) @ Vt[:k], data_range=1.0)
+    ...                      for k in ks])
+    >>> check_psnr_by_rank(psnr_by_rank)
+    check_psnr_by_rank: all 2 cases passed.
+    """
+    cases = [(desc, noisy, clean, ks, _psnr_by_rank_expected(noisy, clean, ks))
+             for desc, noisy, clean, ks in _psnr_cases()]
+    _check_psnr_by_rank(fn, cases, check="check_psnr_by_rank", forbidden=forbidden, verbose=verbose)
+
+
+def _gd_lambda(beta):
+    """Gavish-Donoho coefficient for a known noise level, lambda*(beta)."""
+    return float(np.sqrt(2 * (beta + 1) + 8 * beta / ((beta + 1) + np.sqrt(beta**2 + 14 * beta + 1))))
+
+
+def _gd_omega(beta):
+    """Gavish & Donoho's polynomial fit of omega(beta), the coefficient for an unknown noise level."""
+    return 0.56 * beta**3 - 0.95 * beta**2 + 1.82 * beta + 1.43
+
+
+#: Relative tolerance for the unknown-noise threshold: omega(beta) may be the paper's
+#: polynomial fit (within 0.4 % of the exact value for beta >= 0.05) or the exact value.
+GD_UNKNOWN_RTOL = 1e-2
+
+
+def _gd_expected(s, shape, sigma):
+    m, n = shape
+    beta = min(m, n) / max(m, n)
+    if sigma is None:
+        return _gd_omega(beta) * float(np.median(s))
+    return _gd_lambda(beta) * np.sqrt(max(m, n)) * sigma
+
+
+def _gd_singular_values(shape, seed):
+    """Descending singular values of a seeded noisy matrix of `shape`: a few large ones above a noise bulk."""
+    m, n = shape
+    rng = np.random.default_rng(seed)
+    s = np.sort(rng.uniform(0.5, 1.5, min(m, n)))[::-1] * np.sqrt(max(m, n))
+    s[:3] *= [20.0, 10.0, 5.0]  # a rank-3 signal: the mean is well above the median
+    return s
+
+
+def _gd_cases():
+    specs = [
+        ("a square 100x100 matrix with known sigma = 0.5: tau = (4/sqrt(3)) sqrt(100) 0.5", (100, 100), 0.5),
+        ("a tall 200x50 matrix with known sigma = 1.0 (beta = 50/200 = 0.25)", (200, 50), 1.0),
+        ("a wide 40x160 matrix with known sigma = 0.1 (beta = 40/160 = 0.25)", (40, 160), 0.1),
+        ("a square 50x50 matrix, sigma unknown (sigma=None): tau = omega(1) median(s)", (50, 50), None),
+        ("a tall 120x40 matrix, sigma unknown (beta = 40/120 = 1/3)", (120, 40), None),
+        ("a wide 30x90 matrix, sigma unknown (beta = 30/90 = 1/3)", (30, 90), None),
+    ]
+    return [(desc, _gd_singular_values(shape, 80 + i), shape, sigma) for i, (desc, shape, sigma) in enumerate(specs)]
+
+
+def _gd_candidates(s, shape, sigma):
+    """``[(tau computed the wrong way, what to do instead)]`` for the usual Gavish-Donoho mistakes."""
+    m, n = shape
+    lo, hi = min(m, n), max(m, n)
+    beta, inverse = lo / hi, hi / lo
+    median = float(np.median(s))
+    used = "m / n" if m > n else "n / m"
+    wrong_beta = (
+        f"beta = min(m, n) / max(m, n) = {lo}/{hi} = {beta:.4g} is at most 1; it looks like you used "
+        f"{used} = {hi}/{lo} = {inverse:.4g}"
+    )
+    candidates = []
+    if sigma is not None:
+        if lo != hi:
+            candidates += [
+                (_gd_lambda(beta) * np.sqrt(lo) * sigma,
+                 f"use sqrt(max(m, n)) = sqrt({hi}), not sqrt(min(m, n)) = sqrt({lo})"),
+                (_gd_lambda(inverse) * np.sqrt(hi) * sigma, wrong_beta),
+                (4 / np.sqrt(3) * np.sqrt(hi) * sigma,
+                 f"4/sqrt(3) = lambda*(1) is for square matrices only; here beta = {beta:.4g}, so "
+                 f"lambda*(beta) = {_gd_lambda(beta):.4g}"),
+            ]
+        candidates += [
+            (_gd_omega(beta) * median,
+             f"sigma is known here (sigma={sigma}): tau = lambda*(beta) sqrt(max(m, n)) sigma; the median "
+             "rule is for sigma=None"),
+            (_gd_lambda(beta) * np.sqrt(hi) * sigma**2, "multiply by sigma, not sigma**2"),
+            (_gd_lambda(beta) * np.sqrt(hi), "multiply by sigma: tau = lambda*(beta) sqrt(max(m, n)) sigma"),
+        ]
+    else:
+        candidates += [
+            (_gd_omega(beta) * float(np.mean(s)),
+             "use the median of s (np.median(s)), not the mean: the few large singular values of the "
+             "signal pull the mean up"),
+            (_gd_lambda(beta) * median,
+             "with unknown sigma the coefficient is omega(beta) ~ 0.56 beta**3 - 0.95 beta**2 + "
+             "1.82 beta + 1.43, not lambda*(beta)"),
+            (_gd_omega(beta) * median * np.sqrt(hi),
+             "tau = omega(beta) median(s) has no sqrt(max(m, n)) factor"),
+        ]
+        if lo != hi:
+            candidates.append((_gd_omega(inverse) * median, wrong_beta))
+    return candidates
+
+
+def _gd_hint(value, expected, s, shape, sigma):
+    """Recognise the usual Gavish-Donoho mistakes (a generic formula when none matches)."""
+    for candidate, hint in _gd_candidates(s, shape, sigma):
+        # skip a mistake that gives the right number here (e.g. sigma**2 with sigma = 1)
+        if _close_scalar(value, candidate, 3e-3) and not _close_scalar(expected, candidate, 3e-3):
+            return hint
+    if sigma is None:
+        return "tau = omega(beta) median(s), with beta = min(m, n) / max(m, n)"
+    return "tau = lambda*(beta) sqrt(max(m, n)) sigma, with beta = min(m, n) / max(m, n)"
+
+
+def _gd_error_hint(exc):
+    if isinstance(exc, TypeError) and "sigma" in str(exc):
+        return " (give sigma a default: def gavish_donoho_threshold(s, shape, sigma=None))"
+    return ""
+
+
+def _check_gavish_donoho_threshold(fn, cases, *, check, forbidden=(), verbose=True):
+    """Run ``gavish_donoho_threshold`` on ``cases = [(desc, s, shape, sigma, expected_tau, rtol)]``."""
+    fname = _fn_name(fn, "gavish_donoho_threshold")
+    _require_callable(fn, check, fname)
+    advice = "compute the threshold with numpy yourself."
+    if forbidden:
+        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    for i, (desc, s, shape, sigma, expected, rtol) in enumerate(cases, 1):
+        if sigma is None:  # call without sigma: its default must be None
+            args, names, call = (s, shape), ("s", "shape"), f"{fname}(s, {shape})"
+        else:
+            args, names, call = (s, shape, sigma), ("s", "shape", "sigma"), f"{fname}(s, {shape}, sigma={sigma})"
+        got = _run(fn, args, names, call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice,
+                   error_hint=_gd_error_hint)
+        with _case(f"case {i} of {len(cases)}: {desc}"):
+            value = float(_answer_scalar(got, call))
+            if not np.isfinite(value):
+                raise AssertionError(f"{call} is {value}: a division by zero?")
+            if not _close_scalar(value, expected, rtol):
+                hint = _gd_hint(value, expected, s, shape, sigma)
+                raise AssertionError(f"{call} returned {value:.6g} but tau is {float(expected):.6g}: {hint}.")
+    _passed(check, len(cases), verbose)
+
+
+def check_gavish_donoho_threshold(fn, *, forbidden=(), verbose=True):
+    """Check the student's ``gavish_donoho_threshold(s, shape, sigma=None)`` on six cases.
+
+    Known sigma: ``tau = lambda*(beta) sqrt(max(m, n)) sigma`` with
+    ``beta = min(m, n) / max(m, n)`` and ``lambda*(beta) = sqrt(2 (beta + 1) +
+    8 beta / ((beta + 1) + sqrt(beta**2 + 14 beta + 1)))`` (``4/sqrt(3)`` when
+    square), compared at relative tolerance 1e-5.  Unknown sigma (called as
+    ``fn(s, shape)``): ``tau = omega(beta) median(s)`` with Gavish & Donoho's
+    fit ``omega(beta) ~ 0.56 beta**3 - 0.95 beta**2 + 1.82 beta + 1.43``,
+    compared at :data:`GD_UNKNOWN_RTOL`.  Square, tall and wide shapes.
+    Diagnoses: sqrt(min) instead of sqrt(max), beta > 1 (m / n of a tall
+    matrix), 4/sqrt(3) for a non-square matrix, mean instead of median,
+    lambda* instead of omega, sigma not used, no default for sigma.
+
+    Parameters
+    ----------
+    fn : callable
+        ``gavish_donoho_threshold(s, shape, sigma=None) -> float``.
+    forbidden : sequence of str, optional
+        Dotted names of routines `fn` must not use (none by default).
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case.
+
+    Examples
+    --------
+    >>> def gavish_donoho_threshold(s, shape, sigma=None):
+    ...     beta = min(shape) / max(shape)
+    ...     if sigma is None:
+    ...         return (0.56 * beta**3 - 0.95 * beta**2 + 1.82 * beta + 1.43) * np.median(s)
+    ...     lam = np.sqrt(2 * (beta + 1) + 8 * beta / (beta + 1 + np.sqrt(beta**2 + 14 * beta + 1)))
+    ...     return lam * np.sqrt(max(shape)) * sigma
+    >>> check_gavish_donoho_threshold(gavish_donoho_threshold)
+    check_gavish_donoho_threshold: all 6 cases passed.
+    """
+    cases = [
+        (desc, s, shape, sigma, _gd_expected(s, shape, sigma), _CHECK_RTOL if sigma is not None else GD_UNKNOWN_RTOL)
+        for desc, s, shape, sigma in _gd_cases()
+    ]
+    _check_gavish_donoho_threshold(fn, cases, check="check_gavish_donoho_threshold",
+                                   forbidden=forbidden, verbose=verbose)
+
+
+def _colour_image(m, n, seed, sigma):
+    """A seeded noisy colour image (m, n, 3): smooth channels plus Gaussian noise, leaving [0, 1]."""
+    clean = np.stack([_smooth_image(m, n, seed + c) for c in range(3)], axis=-1)
+    return _noisy(clean, sigma, seed + 3)
+
+
+def _denoise_cases():
+    image1, image2 = _colour_image(12, 10, 91, 0.15), _colour_image(9, 14, 95, 0.15)
+    return [
+        ("a 12x10 noisy colour image (values leave [0, 1]), k = 2", image1, 2),
+        ("a 9x14 noisy colour image, k = 1", image2, 1),
+        ("the 12x10 image, k = 10 = min(m, n): the answer is the image clipped to [0, 1]", image1, 10),
+        ("the 12x10 image, k = 0: the answer is black (all zeros)", image1, 0),
+    ]
+
+
+def _per_channel(image, k):
+    """Rank-k approximation of each channel of `image` separately (not clipped)."""
+    return np.stack([_rank_k_images(image[..., c], [k])[0] for c in range(image.shape[2])], axis=-1)
+
+
+def _denoise_expected(image, k):
+    return np.clip(_per_channel(image, k), 0.0, 1.0)
+
+
+def _denoise_hint(arr, image, k, expected):
+    """Recognise colour denoising done the wrong way; "" when none matches."""
+    m, n, c = image.shape
+    channels = [image[..., j] for j in range(c)]
+    side_by_side = np.hstack(channels)  # (m, 3n)
+    stacked = np.vstack(channels)  # (3m, n)
+    mixed = [
+        np.stack(np.hsplit(_rank_k_images(side_by_side, [k])[0], c), axis=-1),
+        _rank_k_images(image.reshape(m, n * c), [k])[0].reshape(m, n, c),
+        np.stack(np.vsplit(_rank_k_images(stacked, [k])[0], c), axis=-1),
+    ]
+    if k <= c:
+        mixed.append(_rank_k_images(image.reshape(m * n, c), [k])[0].reshape(m, n, c))
+    mix_hint = (
+        "the channels were approximated together (one SVD of the channels side by side, an (m, 3n) "
+        "matrix, or of a reshape); each channel needs its own SVD: image[..., c] for c = 0, 1, 2"
+    )
+    candidates = [(_per_channel(image, k), "clip the result to [0, 1] (np.clip(..., 0, 1)): a rank-k "
+                                           "approximation of a noisy image overshoots")]
+    candidates += [(X, mix_hint) for X in mixed] + [(np.clip(X, 0.0, 1.0), mix_hint) for X in mixed]
+    limit = min(m, n)
+    for kk in (k - 1, k + 1):
+        if 0 <= kk <= limit:
+            candidates.append((_denoise_expected(image, kk), f"it is the rank-{kk} approximation: k is off by one "
+                               "(keep s[:k] of each channel)"))
+    for candidate, hint in candidates:
+        if _close(arr, candidate, 1e-6, 1e-10):
+            return hint
+    if np.allclose(arr[..., 0], arr[..., 1]) and np.allclose(arr[..., 1], arr[..., 2]) and not (
+        np.allclose(expected[..., 0], expected[..., 1]) and np.allclose(expected[..., 1], expected[..., 2])
+    ):
+        return ("the three channels of the answer are identical, a gray image; approximate each colour channel "
+                "image[..., c] separately")
+    return ""
+
+
+def _check_denoise_color(fn, cases, *, check, forbidden=(), verbose=True):
+    """Run ``denoise_color`` on ``cases = [(desc, image, k, expected)]``."""
+    fname = _fn_name(fn, "denoise_color")
+    _require_callable(fn, check, fname)
+    advice = "compute the rank-k approximations with np.linalg.svd yourself."
+    if forbidden:
+        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    for i, (desc, image, k, expected) in enumerate(cases, 1):
+        call = f"{fname}(image, k={k})"
+        m, n, c = image.shape
+        got = _run(fn, (image, k), ("image", "k"), call=call, fname=fname, case=desc,
+                   forbidden=forbidden, advice=advice)
+        with _case(f"case {i} of {len(cases)}: {desc}"):
+            arr = _answer_array(got, call)
+            if arr.shape == (m, n):
+                raise AssertionError(
+                    f"{call} returned a gray image of shape {arr.shape}; return a colour image of shape "
+                    f"{image.shape}: one rank-k approximation per channel, np.stack(channels, axis=-1)."
+                )
+            if arr.shape == (c, m, n):
+                raise AssertionError(
+                    f"{call} has shape {arr.shape}, channels first; stack the channels along the last axis: "
+                    f"np.stack(channels, axis=-1) has shape {image.shape}."
+                )
+            arr = _answer_array(got, call, shape=image.shape, shape_hint=" (the shape of the input image)")
+            if np.issubdtype(arr.dtype, np.integer):
+                raise AssertionError(
+                    f"{call} has integer dtype {arr.dtype}; return floats in [0, 1] (the clipped "
+                    "approximations themselves), not an 8-bit image."
+                )
+            if _close(arr, expected, _effective_rtol(arr.dtype, _CHECK_RTOL), 1e-10):
+                continue
+            hint = _denoise_hint(arr.astype(np.float64), image, k, expected)
+            if not hint:
+                raise AssertionError(
+                    _mismatch_message(arr, expected, call, _CHECK_RTOL, 1e-10) + " Channel c of the answer is "
+                    "the rank-k approximation of image[..., c] (its own SVD), clipped to [0, 1]."
+                )
+            raise AssertionError(f"{call} is wrong: {hint}.")
+    _passed(check, len(cases), verbose)
+
+
+def check_denoise_color(fn, *, forbidden=(), verbose=True):
+    """Check the student's ``denoise_color(image, k)`` on two noisy colour images.
+
+    The answer is the (m, n, 3) float image whose channels are the rank-k
+    approximations of the channels of `image`, each computed separately,
+    clipped to [0, 1].  Cases: k = 2 and k = 1 on two images, k = min(m, n)
+    (the clipped image) and k = 0 (black).  Diagnoses: not clipped, channels
+    approximated together (an SVD of an (m, 3n) or (3m, n) matrix or of a
+    reshape), gray output, channels first, integer output, k off by one.
+
+    Parameters
+    ----------
+    fn : callable
+        ``denoise_color(image, k) -> (m, n, 3) ndarray``.
+    forbidden : sequence of str, optional
+        Dotted names of routines `fn` must not use (none by default).
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case.
+
+    Examples
+    --------
+    >>> def denoise_color(image, k):
+    ...     out = np.empty(image.shape)
+    ...     for c in range(3):
+    ...         U, s, Vt = np.linalg.svd(image[..., c], full_matrices=False)
+    ...         out[..., c] = (U[:, :k] * s[:k]) @ Vt[:k]
+    ...     return np.clip(out, 0, 1)
+    >>> check_denoise_color(denoise_color)
+    check_denoise_color: all 4 cases passed.
+    """
+    cases = [(desc, image, k, _denoise_expected(image, k)) for desc, image, k in _denoise_cases()]
+    _check_denoise_color(fn, cases, check="check_denoise_color", forbidden=forbidden, verbose=verbose)
+
+
+# ---------------------------------------------------------------------------
+# Rank choices stored in variables (parts 2 and 3)
+# ---------------------------------------------------------------------------
+
+
+def _gd_known_rank(s, shape, sigma):
+    m, n = shape
+    beta = min(m, n) / max(m, n)
+    lam = np.sqrt(2 * (beta + 1) + 8 * beta / ((beta + 1) + np.sqrt(beta**2 + 14 * beta + 1)))
+    return int(np.sum(s > lam * np.sqrt(max(m, n)) * sigma))
+
+
+def _best_psnr_rank(noisy, clean, ks):
+    U, s, Vt = np.linalg.svd(noisy, full_matrices=False)
+    scores = [np.mean(((U[:, :k] * s[:k]) @ Vt[:k] - clean) ** 2) for k in ks]
+    return int(ks[int(np.argmin(scores))])  # lowest MSE = highest PSNR
+
+
+def check_denoising_ranks(k_gd, k_energy, k_best, *, noisy, clean, sigma, ks):
+    """Check the three rank choices of the denoising notebook against their definitions.
+
+    Parameters
+    ----------
+    k_gd, k_energy, k_best : int
+        The student's ranks: singular values of `noisy` above the Gavish-Donoho
+        threshold with known `sigma`; smallest rank keeping 99 % of the energy of
+        `noisy`; the rank in `ks` whose approximation of `noisy` has the highest
+        PSNR against `clean`.
+    noisy, clean : (m, n) array_like
+        The images of the notebook.
+    sigma : float
+        The noise level.
+    ks : sequence of int
+        The ranks searched for `k_best`.
+
+    Raises
+    ------
+    AssertionError
+        Naming the first wrong variable, with a diagnosis.
+    """
+    noisy = as_matrix(noisy, "noisy")
+    clean = as_matrix(clean, "clean")
+    ks = np.asarray(ks)
+    s = np.linalg.svd(noisy, compute_uv=False)
+    for value, name in ((k_gd, "k_gd"), (k_energy, "k_energy"), (k_best, "k_best")):
+        _require_set(value, name)
+    assert_integer_answer(_answer_int(k_gd, "k_gd"), _gd_known_rank(s, noisy.shape, sigma), name="k_gd",
+                          what="the number of singular values above the known-noise threshold",
+                          hint="use tau = lambda*(beta) sqrt(max(m, n)) sigma with beta = min(m, n) / max(m, n).")
+    expected_energy = _energy_k(s, 0.99)
+    got_energy = _answer_int(k_energy, "k_energy")
+    assert_integer_answer(got_energy, expected_energy, name="k_energy", what="the 99 % energy rank",
+                          hint="energy is the cumulative sum of s**2, not of s."
+                          if got_energy == _energy_k(s, 0.99, power=1) else "")
+    assert_integer_answer(_answer_int(k_best, "k_best"), _best_psnr_rank(noisy, clean, ks), name="k_best",
+                          what="the rank with the highest PSNR against the clean image",
+                          hint="approximate the noisy image and compare with the clean one; k_best is a rank "
+                          "from ks, not an index into it.")
+    print("check_denoising_ranks: k_gd, k_energy and k_best are right.")
