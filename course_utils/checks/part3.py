@@ -505,9 +505,7 @@ def check_denoise_color(fn, *, forbidden=(), verbose=True):
 
 def _gd_known_rank(s, shape, sigma):
     m, n = shape
-    beta = min(m, n) / max(m, n)
-    lam = np.sqrt(2 * (beta + 1) + 8 * beta / ((beta + 1) + np.sqrt(beta**2 + 14 * beta + 1)))
-    return int(np.sum(s > lam * np.sqrt(max(m, n)) * sigma))
+    return int(np.sum(s > _gd_lambda(min(m, n) / max(m, n)) * np.sqrt(max(m, n)) * sigma))
 
 
 def _best_psnr_rank(noisy, clean, ks):

@@ -23,6 +23,7 @@ import nbformat
 
 from .preprocessors import OUTPUT_LIMITED_MARK
 from .results import ClassResult, QuestionScore, StudentResult
+from .sample_class import build_sample_class, grade_id
 
 __all__ = ["REPO", "DEFAULT_COURSE", "ASSIGNMENT", "prepare_course", "nbgrader", "inspect_submission", "run"]
 
@@ -50,10 +51,6 @@ def nbgrader(course, *args, log=print):
 
 
 # ----------------------------------------------------------------------------- inspection
-
-
-def _grade_id(cell):
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
 
 
 def _read(path):
@@ -91,11 +88,11 @@ def inspect_submission(submitted, released):
         if nb is None:
             reasons.append(f"invalid notebook: {stem} cannot be read ({error})")
             continue
-        got = {_grade_id(c): c for c in nb.cells if _grade_id(c)}
+        got = {grade_id(c): c for c in nb.cells if grade_id(c)}
         if not got:
             reasons.append(f"metadata stripped: {stem} has no nbgrader cell metadata, so it cannot be autograded")
             continue
-        expected = {_grade_id(c): c for c in rel.cells if _grade_id(c)}
+        expected = {grade_id(c): c for c in rel.cells if grade_id(c)}
         deleted = [gid for gid, c in expected.items()
                    if gid not in got and (c.metadata["nbgrader"].get("grade") or c.metadata["nbgrader"].get("solution"))]
         if deleted:
@@ -116,7 +113,7 @@ def _output_reasons(autograded_nb, stem):
         for out in cell.get("outputs", []):
             text = out.get("text", "") if out.output_type == "stream" else ""
             if out.output_type == "error":
-                where = _grade_id(cell) or f"cell {autograded_nb.cells.index(cell) + 1}"
+                where = grade_id(cell) or f"cell {autograded_nb.cells.index(cell) + 1}"
                 if out.ename == "MemoryError":
                     found.setdefault("memory limit", []).append(where)
                 elif out.ename in ("KeyboardInterrupt", "CellTimeoutError", "TimeoutError"):
@@ -124,7 +121,7 @@ def _output_reasons(autograded_nb, stem):
                 elif out.ename == "ForbiddenCallError":
                     found.setdefault("forbidden call", []).append(where)
             if OUTPUT_LIMITED_MARK in text or "Output truncated" in text:
-                found.setdefault("output limited", []).append(_grade_id(cell) or "a cell")
+                found.setdefault("output limited", []).append(grade_id(cell) or "a cell")
     return [f"{kind}: {stem}: {', '.join(dict.fromkeys(where))}" for kind, where in found.items()]
 
 
@@ -152,9 +149,9 @@ def _failure_reason(log_text, student):
 def _results_from_gradebook(course, assignment, released):
     from nbgrader.api import Gradebook
 
-    manual = {(Path(n).stem, _grade_id(c)) for n, nb in released.items() for c in nb.cells
+    manual = {(Path(n).stem, grade_id(c)) for n, nb in released.items() for c in nb.cells
               if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("grade")}
-    order = {(Path(n).stem, _grade_id(c)): i for n, nb in released.items() for i, c in enumerate(nb.cells)}
+    order = {(Path(n).stem, grade_id(c)): i for n, nb in released.items() for i, c in enumerate(nb.cells)}
     students = []
     with Gradebook(f"sqlite:///{Path(course) / 'gradebook.db'}") as gb:
         for sub in gb.assignment_submissions(assignment):
@@ -221,8 +218,6 @@ def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, stud
     released = {p.name: nbformat.read(p, as_version=4) for p in sorted((course / "release" / assignment).glob("*.ipynb"))}
 
     if sample_class:
-        from .sample_class import build_sample_class
-
         log("collect: generating the sample class (stands in for `nbgrader collect`)")
         step("collect", lambda: build_sample_class(course, assignment, students=students))
 
