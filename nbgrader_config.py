@@ -9,13 +9,13 @@ from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
     ClearHiddenTests,
-    Execute,
     GetGrades,
     IgnorePattern,
     LimitOutput,
     SaveAutoGrades,
 )
 
+from course_utils.grading.execute import METADATA_KEY, SandboxedExecute
 from course_utils.grading.preprocessors import HideHiddenTestOutput, LimitOutputSize
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
@@ -35,17 +35,24 @@ c.OverwriteCells.add_missing_cells = True
 # the longest cell of a correct solution takes about 3 s on a 2-core machine.
 c.Execute.timeout = 30
 
+# Student code is untrusted: each notebook runs in a bubblewrap sandbox (its own scratch
+# folder, no network, unprivileged, cannot reach the course folder or the grader), a dead or
+# stuck kernel costs only the cells it could not run, and the course's checks and numpy/scipy
+# are put back before every test cell (course_utils/grading/execute.py, sandbox.py, guard.py).
+# "auto" grades unconfined, with a warning in the report, where bubblewrap cannot start;
+# "required" refuses to.
+c.SandboxKernelManager.sandbox = "auto"
 # Memory limit of the grading kernel: an allocation beyond it raises MemoryError in the
 # cell instead of taking the machine down. 4 GiB of address space is about 10x what the
 # solution notebooks need.
-c.Execute.extra_arguments = [
-    "--IPKernelApp.exec_lines=['import resource as _r; _r.setrlimit(_r.RLIMIT_AS, (4 * 1024**3,) * 2); del _r']"
-]
+c.SandboxKernelManager.memory_limit = 4 * 1024**3
+# What the sandbox saw is kept in the autograded notebook's metadata for the report.
+c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {("language_info", "name"), METADATA_KEY}
 
 # Output limits: LimitOutput counts lines only; LimitOutputSize also caps characters and images.
 c.LimitOutput.max_lines = 1000
 c.Autograde.autograde_preprocessors = [
-    Execute,
+    SandboxedExecute,
     IgnorePattern,
     ClearMetadataPreprocessor,
     LimitOutput,

@@ -72,8 +72,9 @@ def test_index_lists_every_student_escaped(page, result):
 def test_header_numbers(page):
     text = page.read_text()
     assert "week5_svd" in text and "<b>4</b>students" in text and "<b>2</b>need attention" in text
-    # graded normally: alice 21/21 = 100 %, bob 5/21 = 23.8 %
-    assert f"<b>{(100 + 500 / 21) / 2:.1f}%</b>mean" in text
+    # graded normally: alice 21/21 = 100 %; bob 5 of the 9 points graded so far (12 hand-graded points
+    # pending count neither way) = 55.6 %
+    assert f"<b>{(100 + 500 / 9) / 2:.1f}%</b>mean" in text
     assert "autograde 12.5 s" in text and "total 15.8 s" in text
 
 
@@ -138,9 +139,10 @@ def test_full_table_rows(page):
     assert [r[0] for r in rows] == ["", "", "att", "att"]
     alice, bob, carol = rows[0][2], rows[1][2], rows[2][2]
     assert "21 / 21" in alice and "100.0%" in alice and "13 / 13" in alice and "8 / 8" in alice
-    # bob: auto 5 points, 2 manual cells pending, notebook subtotals 3/13 and 2/8
+    # bob: autograded 5 of 9, 12 hand-graded points pending, 5 of 21 so far (55.6 % of what is graded),
+    # notebook subtotals 3/13 and 2/8
     cells = [re.sub(r"<[^>]*>", "", c) for c in re.findall(r'<td class="n[^"]*">(.*?)</td>', bob)]
-    assert cells[2:] == ["5", "2", "3 / 13", "2 / 8"]
+    assert cells == ["5 / 9", "12", "5 / 21", "55.6%", "3 / 13", "2 / 8"]
     assert re.search(r'<a href="[^"]*/bob/week5_svd/2_images.html" title="feedback on 2_images">2 / 8</a>', bob)
     assert carol.count("not graded") == 2 and carol.count('class="n muted"') == 2
 
@@ -151,10 +153,10 @@ def test_summary_table(result):
     assert len(lines) == 2 + 4 + 1
     for line, sid in zip(lines[2:6], ["alice", "bob", "carol", EVIL[:21] + "..."]):
         assert line.startswith(sid)
-    assert re.search(r"21 / 21\s+100\.0%$", lines[2])
+    assert re.search(r"9 / 9\s+100\.0%$", lines[2])
     assert lines[4].endswith("kernel died in 2_images; autograde failed: <b>bad</b> & worse")
     assert lines[-1] == (f"4 students; graded normally: 2; needs attention: 2; "
-                         f"mean score (graded normally): {(100 + 500 / 21) / 2:.1f}%")
+                         f"mean score (graded normally): {(100 + 500 / 9) / 2:.1f}%")
     # fixed-width: the percent column ends at the same position on every row
     ends = {m.end() for m in (re.search(r"\d%", line) for line in lines[2:6])}
     assert len(ends) == 1
@@ -203,3 +205,28 @@ def test_questions_figure_marks_manual_cells(result):
     for s in result.students:
         s.questions[0] = QuestionScore("1_rank", "q1_proof", None, 8.0, manual=True)
     assert [t.get_text() for t in _questions_figure(result).axes[0].texts] == ["to grade by hand"]
+
+
+def test_pending_hand_grading_is_shown_apart_from_the_autograded_score(page, result):
+    text = page.read_text()
+    bob = re.search(r"<tr[^>]*><td><code>bob</code></td>(.*?)</tr>", text).group(1)
+    cells = re.findall(r'<td class="n">(.*?)</td>', bob)
+    assert cells[:3] == ["5 / 9", "12", "5 / 21"], cells      # autograded, pending, total so far
+    summary = summary_table(result)
+    (row,) = [ln for ln in summary.splitlines() if ln.startswith("bob")]
+    assert row.split()[1:6] == ["5", "/", "9", "12", "55.6%"], row
+
+
+
+def test_sandbox_and_run_errors_head_the_report(result, tmp_path):
+    result.sandbox = (True, "bubblewrap 0.8.0")
+    text = write_report(result, tmp_path / "ok").read_text()
+    assert "ran in a sandbox: bubblewrap 0.8.0" in text and 'id="errors"' not in text
+    result.sandbox = (False, "bubblewrap is not installed")
+    result.errors = ["2 submitted student(s) missing from the gradebook: x, y"]
+    text = write_report(result, tmp_path / "bad").read_text()
+    assert "without a sandbox" in text and "bubblewrap is not installed" in text
+    assert 'id="errors"' in text and "missing from the gradebook: x, y" in text
+    summary = summary_table(result).splitlines()
+    assert summary[0].startswith("WARNING: student code ran without a sandbox")
+    assert summary[1] == "ERROR: 2 submitted student(s) missing from the gradebook: x, y"

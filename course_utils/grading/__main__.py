@@ -13,8 +13,8 @@ def main(argv=None):
     parser.add_argument("--no-sample", action="store_true",
                         help="grade the submissions already collected instead of generating the sample class")
     args = parser.parse_args(argv)
-    run(args.course, args.assignment, sample_class=not args.no_sample)
-    return 0
+    result = run(args.course, args.assignment, sample_class=not args.no_sample)
+    return 1 if result.errors else 0
 
 
 if __name__ == "__main__":

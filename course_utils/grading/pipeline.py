@@ -21,15 +21,19 @@ from pathlib import Path
 
 import nbformat
 
+from .execute import METADATA_KEY
 from .preprocessors import OUTPUT_LIMITED_MARK
 from .results import ClassResult, QuestionScore, StudentResult
 from .sample_class import build_sample_class, grade_id
+from .sandbox import sandbox_status
 
-__all__ = ["REPO", "DEFAULT_COURSE", "ASSIGNMENT", "prepare_course", "nbgrader", "inspect_submission", "run"]
+__all__ = ["REPO", "DEFAULT_COURSE", "ASSIGNMENT", "prepare_course", "nbgrader", "stage_submission", "run"]
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_COURSE = REPO / "demo_course"
 ASSIGNMENT = "week5_svd"
+#: The course folder where the graded copy of each submission is staged (see :func:`stage_submission`).
+STAGED = "staged_for_autograde"
 
 
 def prepare_course(course, assignment=ASSIGNMENT):
@@ -62,13 +66,43 @@ def _read(path):
         return None, f"{type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''}"
 
 
-def inspect_submission(submitted, released):
-    """Reasons to look at one student's submission, found by comparing it with the release.
+def _grade_ids(nb):
+    return {grade_id(c) for c in nb.cells if grade_id(c)}
+
+
+def _cell_reasons(nb, rel, stem):
+    """Deleted answer/test cells and edited test cells of one readable notebook."""
+    reasons = []
+    got = {grade_id(c): c for c in nb.cells if grade_id(c)}
+    expected = {grade_id(c): c for c in rel.cells if grade_id(c)}
+    deleted = [gid for gid, c in expected.items()
+               if gid not in got and (c.metadata["nbgrader"].get("grade") or c.metadata["nbgrader"].get("solution"))]
+    if deleted:
+        reasons.append(f"deleted cell: {stem}: {', '.join(deleted)} (test cells are restored and graded)")
+    edited = [gid for gid, c in expected.items()
+              if c.cell_type == "code" and c.metadata["nbgrader"].get("grade")
+              and not c.metadata["nbgrader"].get("solution")
+              and gid in got and got[gid].source.strip() != c.source.strip()]
+    if edited:
+        reasons.append(f"edited test cell: {stem}: {', '.join(edited)} (nbgrader restored the original)")
+    return reasons
+
+
+def stage_submission(submitted, staged, released):
+    """Copy what can be graded of one submission to `staged`; return the reasons to look.
+
+    nbgrader abandons a student's whole submission at the first notebook it cannot read,
+    and it hands every file of the submission to the kernel.  So the grader gives nbgrader
+    a staged copy instead: the release's notebooks that can be read and carry nbgrader's
+    metadata (a renamed one under its release name when the original is missing) and
+    ``timestamp.txt``, nothing else.  ``submitted/`` itself is never changed.
 
     Parameters
     ----------
     submitted : pathlib.Path
         ``submitted/<student>/<assignment>/``.
+    staged : pathlib.Path
+        Where to write the copy (replaced if present).
     released : dict of str to NotebookNode
         The release notebooks, by file name.
 
@@ -77,37 +111,58 @@ def inspect_submission(submitted, released):
     list of str
         Needs-attention reasons (see :data:`course_utils.grading.results.REASONS`).
     """
-    reasons = []
+    reasons, extra = [], []
+    if staged.exists():
+        shutil.rmtree(staged)
+    staged.mkdir(parents=True)
+    readable = {}
+    for path in sorted(submitted.rglob("*")):
+        rel_name = path.relative_to(submitted).as_posix()
+        if path.is_dir() or rel_name == "timestamp.txt":
+            continue
+        if rel_name in released or (path.suffix == ".ipynb" and path.parent == submitted):
+            nb, error = _read(path)
+            if nb is None:
+                reasons.append(f"invalid notebook: {path.stem} cannot be read ({error}); "
+                               f"it is not graded, the other notebooks are")
+            else:
+                readable[rel_name] = (path, nb)
+        else:
+            extra.append(rel_name.split("/")[0] + ("/" if "/" in rel_name else ""))
+    for name in [n for n in readable if n not in released]:  # a renamed copy of a release notebook?
+        path, nb = readable.pop(name)
+        ids = _grade_ids(nb)
+        match = max(released, key=lambda r: len(ids & _grade_ids(released[r])))
+        if not ids & _grade_ids(released[match]):
+            extra.append(name)
+        elif match in readable or (submitted / match).exists():
+            reasons.append(f"renamed notebook: '{name}' is a copy of {Path(match).stem}; only {match} is graded")
+        else:
+            reasons.append(f"renamed notebook: '{name}' is {Path(match).stem} under another name; "
+                           f"graded as {match}")
+            readable[match] = (path, nb)
     for name, rel in released.items():
         stem = Path(name).stem
-        path = submitted / name
-        if not path.exists():
-            reasons.append(f"missing notebook: {stem} was not submitted")
+        if name not in readable:
+            if not (submitted / name).exists() and not any(r.endswith(f"graded as {name}") for r in reasons):
+                reasons.append(f"missing notebook: {stem} was not submitted")
             continue
-        nb, error = _read(path)
-        if nb is None:
-            reasons.append(f"invalid notebook: {stem} cannot be read ({error})")
+        path, nb = readable[name]
+        if not _grade_ids(nb):
+            reasons.append(f"metadata stripped: {stem} has no nbgrader cell metadata, so it cannot be autograded; "
+                           "the other notebooks are")
             continue
-        got = {grade_id(c): c for c in nb.cells if grade_id(c)}
-        if not got:
-            reasons.append(f"metadata stripped: {stem} has no nbgrader cell metadata, so it cannot be autograded")
-            continue
-        expected = {grade_id(c): c for c in rel.cells if grade_id(c)}
-        deleted = [gid for gid, c in expected.items()
-                   if gid not in got and (c.metadata["nbgrader"].get("grade") or c.metadata["nbgrader"].get("solution"))]
-        if deleted:
-            reasons.append(f"deleted cell: {stem}: {', '.join(deleted)} (test cells are restored and graded)")
-        edited = [gid for gid, c in expected.items()
-                  if c.cell_type == "code" and c.metadata["nbgrader"].get("grade")
-                  and not c.metadata["nbgrader"].get("solution")
-                  and gid in got and got[gid].source.strip() != c.source.strip()]
-        if edited:
-            reasons.append(f"edited test cell: {stem}: {', '.join(edited)} (nbgrader restored the original)")
+        reasons += _cell_reasons(nb, rel, stem)
+        shutil.copy(path, staged / name)  # byte for byte, as submitted
+    if extra:
+        reasons.append(f"extra files: {', '.join(dict.fromkeys(extra))} (handed in, never given to the grader)")
+    if (submitted / "timestamp.txt").exists():
+        shutil.copy(submitted / "timestamp.txt", staged / "timestamp.txt")
     return reasons
 
 
 def _output_reasons(autograded_nb, stem):
-    """Reasons read from the outputs of an autograded notebook."""
+    """Reasons read from an autograded notebook: its outputs and what its grading kernel saw."""
     found = {}
     for cell in autograded_nb.cells:
         for out in cell.get("outputs", []):
@@ -122,7 +177,32 @@ def _output_reasons(autograded_nb, stem):
                     found.setdefault("forbidden call", []).append(where)
             if OUTPUT_LIMITED_MARK in text or "Output truncated" in text:
                 found.setdefault("output limited", []).append(grade_id(cell) or "a cell")
-    return [f"{kind}: {stem}: {', '.join(dict.fromkeys(where))}" for kind, where in found.items()]
+    reasons = [f"{kind}: {stem}: {', '.join(dict.fromkeys(where))}" for kind, where in found.items()]
+    return reasons + _kernel_reasons(autograded_nb.metadata.get(METADATA_KEY), stem, "memory limit" in found)
+
+
+def _kernel_reasons(seen, stem, memory_reported):
+    """Reasons from the grading kernel's report (:class:`~course_utils.grading.execute.SandboxedExecute`)."""
+    if seen is None:
+        return [f"autograde failed: {stem}: the grading kernel left no report (was the course's "
+                "nbgrader_config.py used?)"]
+    reasons = []
+    if seen.get("lost_at"):
+        kind, what = (("kernel died", "the kernel died (exit, os._exit or a crash)") if seen["lost_why"] == "died"
+                      else ("timeout", "a cell could not be interrupted at the time limit"))
+        reasons.append(f"{kind}: {stem}: {what} in cell {seen['lost_at']}; that cell and the ones after it "
+                       "were not run and score 0, the other notebooks are graded")
+    if seen.get("rebound"):
+        reasons.append(f"rebinding: {stem}: {', '.join(seen['rebound'])} (put back before every test)")
+    if seen.get("memory_errors") and not memory_reported:
+        reasons.append(f"memory limit: {stem}: numpy raised MemoryError {seen['memory_errors']} time(s) "
+                       "and the notebook caught it")
+    if seen.get("processes"):
+        reasons.append(f"process left running: {stem}: {'; '.join(seen['processes'])} (ended by the grader)")
+    code = [f for f in seen.get("files", []) if f.endswith((".py", ".pth", ".so"))]
+    if code:
+        reasons.append(f"wrote code files: {stem}: {', '.join(code)} (never imported by the grader)")
+    return reasons
 
 
 def _failure_reason(log_text, student):
@@ -146,15 +226,27 @@ def _failure_reason(log_text, student):
 # ----------------------------------------------------------------------------- gradebook
 
 
-def _results_from_gradebook(course, assignment, released):
-    from nbgrader.api import Gradebook
+def _results_from_gradebook(course, assignment, released, submitted):
+    """Every submitted student's grades from the gradebook, and what the gradebook lacks.
+
+    Returns ``(students, errors)``: a :class:`StudentResult` for every id of `submitted`
+    (one missing from the gradebook has no scores and a "not in gradebook" reason), and
+    the error sentences of a gradebook that lost students or the assignment.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
 
     manual = {(Path(n).stem, grade_id(c)) for n, nb in released.items() for c in nb.cells
               if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("grade")}
     order = {(Path(n).stem, grade_id(c)): i for n, nb in released.items() for i, c in enumerate(nb.cells)}
-    students = []
+    students, errors = {}, []
     with Gradebook(f"sqlite:///{Path(course) / 'gradebook.db'}") as gb:
-        for sub in gb.assignment_submissions(assignment):
+        try:
+            submissions = gb.assignment_submissions(assignment)
+        except MissingEntry:
+            submissions = []
+            errors.append(f"the gradebook has no assignment {assignment!r}: it was deleted or replaced; "
+                          "restore it from a backup and re-run autograde")
+        for sub in submissions:
             questions = []
             for nb in sub.notebooks:
                 for g in nb.grades:
@@ -163,8 +255,27 @@ def _results_from_gradebook(course, assignment, released):
                                                    g.max_score, (nb.name, g.name) in manual))
             questions.sort(key=lambda q: (sorted(released).index(f"{q.notebook}.ipynb"),
                                           order.get((q.notebook, q.grade_id), 0), q.grade_id))
-            students.append(StudentResult(sub.student_id, questions))
-    return sorted(students, key=lambda s: s.student)
+            students[sub.student_id] = StudentResult(sub.student_id, questions)
+    lost = [s for s in submitted if s not in students]
+    if lost:
+        errors.append(f"{len(lost)} submitted student(s) missing from the gradebook: {', '.join(lost)}")
+    for student in lost:
+        students[student] = StudentResult(student, [], [
+            "not in gradebook: the submission is in submitted/ but the gradebook has no grades for it; "
+            "re-run autograde"])
+    return [students[k] for k in sorted(students)], errors
+
+
+def _missing_from_csv(result):
+    """Errors for students of `result` that nbgrader's exported CSV does not list."""
+    import csv
+
+    if result.grades_csv is None:
+        return ["nbgrader export wrote no grades CSV"]
+    with open(result.grades_csv, newline="") as fh:
+        listed = {row["student_id"] for row in csv.DictReader(fh)}
+    missing = [s.student for s in result.students if s.student not in listed]
+    return [f"grades.csv lacks {len(missing)} submitted student(s): {', '.join(missing)}"] if missing else []
 
 
 def _write_attention_csv(path, result):
@@ -221,26 +332,30 @@ def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, stud
         log("collect: generating the sample class (stands in for `nbgrader collect`)")
         step("collect", lambda: build_sample_class(course, assignment, students=students))
 
-    auto = step("autograde", lambda: nbgrader(course, "autograde", assignment, "--force", log=log))
-    (course / "autograde.log").write_text(auto.stdout + auto.stderr)
-
+    result.sandbox = sandbox_status()
+    if not result.sandbox[0]:
+        log(f"WARNING: {result.sandbox[1]}")
     submitted_dir = course / "submitted"
+    staged_root = course / STAGED
+    shutil.rmtree(staged_root, ignore_errors=True)
     attention = {}
     for folder in sorted(submitted_dir.glob(f"*/{assignment}")):
         student = folder.parent.name
-        reasons = inspect_submission(folder, released)
+        attention[student] = stage_submission(folder, staged_root / student / assignment, released)
+
+    auto = step("autograde", lambda: nbgrader(course, "autograde", assignment, "--force",
+                                              f"--CourseDirectory.submitted_directory={STAGED}", log=log))
+    (course / "autograde.log").write_text(auto.stdout + auto.stderr)
+
+    for student, reasons in attention.items():
         graded_dir = course / "autograded" / student / assignment
         if not graded_dir.exists():
-            if not any(r.startswith("invalid notebook") for r in reasons):
-                reasons.append(_failure_reason(auto.stdout + auto.stderr, student))
-            else:
-                reasons.append("autograde failed: nbgrader stops on an unreadable notebook, nothing was graded")
-        else:
-            for path in sorted(graded_dir.glob("*.ipynb")):
-                nb, _ = _read(path)
-                if nb is not None:
-                    reasons += _output_reasons(nb, path.stem)
-        attention[student] = reasons
+            reasons.append(_failure_reason(auto.stdout + auto.stderr, student))
+            continue
+        for path in sorted(graded_dir.glob("*.ipynb")):
+            nb, _ = _read(path)
+            if nb is not None:
+                reasons += _output_reasons(nb, path.stem)
 
     fb = step("feedback", lambda: nbgrader(course, "generate_feedback", assignment, "--force", log=log))
     if fb.returncode != 0:
@@ -249,11 +364,12 @@ def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, stud
     step("export", lambda: nbgrader(course, "export", "--to", str(csv), log=log))
     result.grades_csv = csv if csv.exists() else None
 
-    result.students = _results_from_gradebook(course, assignment, released)
+    result.students, result.errors = _results_from_gradebook(course, assignment, released, sorted(attention))
     for s in result.students:
-        s.attention = attention.get(s.student, [])
+        s.attention = attention.get(s.student, []) + s.attention
         for html in sorted((course / "feedback" / s.student / assignment).glob("*.html")):
             s.feedback[html.stem] = html
+    result.errors += _missing_from_csv(result)
     # nbgrader's CSV exports a crashed submission as 0 with no flag: this file, next to it, says why.
     result.attention_csv = _write_attention_csv(course / "needs_attention.csv", result)
     if report:

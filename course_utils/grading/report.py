@@ -39,7 +39,9 @@ def _check_result(result):
 
 
 def _percent(student):
-    return 100.0 * student.score / student.max_score if student.max_score else 0.0
+    """Percent of the points graded so far: hand-graded points still pending count neither way."""
+    graded_max = student.max_score - student.pending
+    return 100.0 * student.score / graded_max if graded_max else 0.0
 
 
 def _normal_percents(result):
@@ -147,6 +149,7 @@ th,td{padding:.35rem .6rem;text-align:left;border-bottom:1px solid #e5e5e5;verti
 th{background:#fafafa}td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 tr.att td:first-child{border-left:4px solid #dd8452}
 #attention{background:#fff6ef;border-left:5px solid #dd8452;padding:.2rem 1rem 1rem}
+.warn{background:#fde8e8;border-left:5px solid #c0392b;padding:.5rem 1rem}
 #attention ul{margin:0;padding-left:1.1rem}
 .bar{display:inline-block;width:70px;height:.6rem;background:#e8e8e8;border-radius:3px;margin-left:.4rem}
 .bar span{display:block;height:100%;background:#4c72b0;border-radius:3px}
@@ -182,6 +185,17 @@ def _reason(text):
     return f"<strong>{_e(kind)}</strong>{_e(text[len(kind):])}"
 
 
+def _run_banner(result):
+    """The sandbox used, and what is wrong with the run as a whole, at the top of the page."""
+    ok, how = result.sandbox
+    parts = [f'<p class="muted" id="sandbox">Student code ran in a sandbox: {_e(how)}</p>' if ok else
+             f'<p id="sandbox" class="warn"><b>Warning: student code ran without a sandbox.</b> {_e(how)}</p>']
+    if result.errors:
+        parts.append('<div id="errors" class="warn"><b>This run cannot be trusted:</b><ul>'
+                     + "".join(f"<li>{_e(e)}</li>" for e in result.errors) + "</ul></div>")
+    return "".join(parts)
+
+
 def _attention_table(result, links):
     if not result.needs_attention:
         return "<p>Every submission was graded normally.</p>"
@@ -197,7 +211,6 @@ def _attention_table(result, links):
 
 def _student_row(student, notebooks, links):
     pct = _percent(student)
-    pending = sum(q.manual and q.score is None for q in student.questions)
     cells = []
     for nb in notebooks:
         qs = [q for q in student.questions if q.notebook == nb]
@@ -209,8 +222,10 @@ def _student_row(student, notebooks, links):
         cells.append(f'<td class="n{"" if graded else " muted"}">{text}</td>')
     bar = f'<span class="bar"><span style="width:{min(pct, 100):.0f}%"></span></span>'
     return (f'<tr class="{"att" if student.attention else ""}"><td><code>{_e(student.student)}</code></td>'
+            f'<td class="n">{_num(student.auto_score)} / {_num(student.auto_max)}</td>'
+            f'<td class="n">{_num(student.pending) if student.pending else ""}</td>'
             f'<td class="n">{_num(student.score)} / {_num(student.max_score)}</td><td class="n">{pct:.1f}%{bar}</td>'
-            f'<td class="n">{_num(student.auto_score)}</td><td class="n">{pending or ""}</td>{"".join(cells)}</tr>')
+            f'{"".join(cells)}</tr>')
 
 
 def write_report(result, out_dir, *, feedback_root=None):
@@ -276,6 +291,7 @@ def write_report(result, out_dir, *, feedback_root=None):
     parts = [f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
              f"<title>Grading report: {_e(result.assignment)}</title><style>{_CSS}</style></head><body>",
              f"<h1>Grading report: {_e(result.assignment)}</h1>",
+             _run_banner(result),
              f'<p class="muted">Time per step: {times or "not recorded"}</p>',
              '<div class="cards">' + "".join(f"<div class=card><b>{_e(v)}</b>{_e(k)}</div>" for k, v in stats)
              + "</div>",
@@ -286,7 +302,8 @@ def write_report(result, out_dir, *, feedback_root=None):
               f'<img src="{_FIGURES["questions"]}" alt="Mean and spread of the score of each question">',
               "<h2>All students</h2>",
               "<p class=muted>Each notebook's subtotal links to the student's feedback on it.</p>",
-              "<table><tr><th>Student</th><th>Total</th><th>Percent</th><th>Auto points</th><th>Manual pending</th>"
+              "<table><tr><th>Student</th><th>Autograded</th><th>Hand-graded points pending</th><th>Total so far</th>"
+              "<th>Percent of graded</th>"
               + "".join(f"<th>{_e(nb)}</th>" for nb in notebooks) + "</tr>"]
     parts += [_student_row(s, notebooks, links[s.student]) for s in result.students]
     parts.append("</table>")
@@ -318,8 +335,10 @@ def summary_table(result, *, width=100):
     Returns
     -------
     str
-        A header, one row per student (student, score/max, percent, reasons joined
-        by ``"; "``) and a line counting the students graded normally and those that
+        A header (with a warning line when student code ran without a sandbox and an
+        error line for each problem of the run), one row per student (student,
+        autograded score / autograded maximum, hand-graded points still pending grading,
+        percent of the points graded so far, reasons joined by ``"; "``) and a line counting the students graded normally and those that
         need attention, with the mean score of the former.
 
     Raises
@@ -341,23 +360,27 @@ def summary_table(result, *, width=100):
     ...     StudentResult("ada", [QuestionScore("1_rank", "q1", 3.0, 4.0)]),
     ...     StudentResult("bob", [QuestionScore("1_rank", "q1", None, 4.0)], attention=["kernel died in 1_rank"])])
     >>> print(summary_table(result))
-    student  score/max  percent  reasons
-    -------  ---------  -------  -------
-    ada          3 / 4    75.0%
-    bob          0 / 4     0.0%  kernel died in 1_rank
+    student  autograded  pending  percent  reasons
+    -------  ----------  -------  -------  -------
+    ada           3 / 4             75.0%
+    bob           0 / 4              0.0%  kernel died in 1_rank
     2 students; graded normally: 1; needs attention: 1; mean score (graded normally): 75.0%
     """
     _check_result(result)
     width = int(check_positive(width, "width"))
-    rows = [(_clip(" ".join(s.student.split()), 24), f"{_num(s.score)} / {_num(s.max_score)}",
-             f"{_percent(s):.1f}%", " ".join("; ".join(s.attention).split())) for s in result.students]
-    w = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(("student", "score/max", "percent"))]
-    reasons_width = max(width - sum(w) - 6, 20)
+    head = ("student", "autograded", "pending", "percent")
+    rows = [(_clip(" ".join(s.student.split()), 24), f"{_num(s.auto_score)} / {_num(s.auto_max)}",
+             _num(s.pending) if s.pending else "", f"{_percent(s):.1f}%",
+             " ".join("; ".join(s.attention).split())) for s in result.students]
+    w = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(head)]
+    reasons_width = max(width - sum(w) - 8, 20)
 
-    def line(a, b, c, d):
-        return f"{a:<{w[0]}}  {b:>{w[1]}}  {c:>{w[2]}}  {_clip(d, reasons_width)}".rstrip()
+    def line(a, b, c, d, e):
+        return f"{a:<{w[0]}}  {b:>{w[1]}}  {c:>{w[2]}}  {d:>{w[3]}}  {_clip(e, reasons_width)}".rstrip()
 
-    lines = [line("student", "score/max", "percent", "reasons"), line(*("-" * n for n in w), "-------")]
+    lines = [] if result.sandbox[0] else [f"WARNING: student code ran without a sandbox: {result.sandbox[1]}"]
+    lines += [f"ERROR: {e}" for e in result.errors]
+    lines += [line(*head, "reasons"), line(*("-" * n for n in w), "-------")]
     lines += [line(*r) for r in rows]
     mean = _mean_normal(result)
     n_att = len(result.needs_attention)

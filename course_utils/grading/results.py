@@ -10,9 +10,12 @@ __all__ = ["REASONS", "QuestionScore", "StudentResult", "ClassResult"]
 #: The kinds of needs-attention reason; every reason sentence starts with one of them.
 REASONS = (
     "autograde failed",      # nbgrader could not grade the submission at all (and why, when known)
-    "kernel died",           # the kernel process exited (os._exit, segfault)
-    "invalid notebook",      # not valid JSON / not a notebook
+    "not in gradebook",      # submitted, but the gradebook has no grades for it
+    "kernel died",           # the kernel process exited (exit, os._exit, segfault): the rest of that notebook not run
+    "invalid notebook",      # not valid JSON / not a notebook / not UTF-8: that notebook not graded
     "missing notebook",      # a notebook of the assignment was not submitted
+    "renamed notebook",      # a release notebook handed in under another file name
+    "extra files",           # files or folders beside the notebooks (never given to the grader)
     "metadata stripped",     # nbgrader cell metadata gone: the notebook cannot be graded automatically
     "deleted cell",          # a graded or answer cell was deleted (test cells are restored and graded)
     "edited test cell",      # a locked test cell was changed (nbgrader restores it)
@@ -20,6 +23,9 @@ REASONS = (
     "memory limit",          # a cell hit the kernel's memory limit (MemoryError)
     "forbidden call",        # an answer used a routine the question forbids
     "output limited",        # text or images beyond the output limit were dropped
+    "rebinding",             # the notebook rebound a course check or a numpy/scipy function (put back for tests)
+    "process left running",  # the notebook started a process that outlived it (ended by the grader)
+    "wrote code files",      # the notebook wrote .py files (a shadowing attempt; never imported)
 )
 
 
@@ -85,6 +91,16 @@ class StudentResult:
         """Points earned on autograded cells."""
         return sum(q.score or 0.0 for q in self.questions if not q.manual)
 
+    @property
+    def auto_max(self):
+        """Points available on autograded cells."""
+        return sum(q.max_score for q in self.questions if not q.manual)
+
+    @property
+    def pending(self):
+        """Points of the cells graded by hand that no grader has scored yet."""
+        return sum(q.max_score for q in self.questions if q.manual and q.score is None)
+
 
 @dataclass
 class ClassResult:
@@ -102,6 +118,11 @@ class ClassResult:
         ``needs_attention.csv``: every student's score and the reasons to look, if any.
     seconds : dict of str to float
         Wall time of each pipeline step.
+    sandbox : tuple of (bool, str)
+        Whether student code ran in the bubblewrap sandbox, and a sentence saying how or why not.
+    errors : list of str
+        What is wrong with the run as a whole (a gradebook that lost students or the
+        assignment, a CSV missing students); empty when the grades can be trusted.
     """
 
     assignment: str
@@ -109,6 +130,8 @@ class ClassResult:
     grades_csv: Path | None = None
     attention_csv: Path | None = None
     seconds: dict[str, float] = field(default_factory=dict)
+    sandbox: tuple[bool, str] = (True, "")
+    errors: list[str] = field(default_factory=list)
 
     @property
     def needs_attention(self):

@@ -1,0 +1,134 @@
+"""Inside the grading kernel: keep the course's checks and numpy/scipy as they were, and say who changed them.
+
+The grader runs :func:`install` in every grading kernel before the student's first cell
+(``guard_start.py``), and :func:`restore` before every test cell
+(:class:`~course_utils.grading.execute.SandboxedExecute`).  :func:`install` imports the
+course package and the numerical libraries, and records every module attribute, the code
+of every Python function in them, and the modules themselves in ``sys.modules``.
+:func:`restore` puts back whatever a student's cell rebound (``np.allclose = ...``,
+``course_utils.checks.check_pinv = ...``, ``f.__code__ = ...``, ``sys.modules[...] = ...``,
+a check's name in the notebook's namespace) and remembers what it was; :func:`report`
+returns all that was found, for the needs-attention report.
+
+A caught ``MemoryError`` leaves no output; numpy's allocation error is counted here as it
+is raised, caught or not.
+
+Code that runs in the same process can always undo a guard on purpose; this one makes the
+ordinary ways of forging a test ineffective and visible.  The sandbox
+(:mod:`~course_utils.grading.sandbox`) is what keeps the rest of the grader out of reach.
+"""
+
+from __future__ import annotations
+
+import builtins
+import importlib
+import json
+import os
+import sys
+import types
+
+__all__ = ["PROTECTED", "install", "restore", "report"]
+
+#: Modules whose attributes a test relies on (every loaded ``course_utils`` module is added).
+PROTECTED = ("builtins", "math", "numpy", "numpy.linalg", "numpy.testing", "numpy.random", "scipy",
+             "scipy.linalg", "scipy.sparse.linalg", "skimage", "skimage.metrics")
+
+#: Modules whose public names a test cell uses bare (``check_pinv(pinv_svd)``).
+_CHECK_MODULES = ("course_utils.checks", "course_utils.reference.hidden")
+
+_MISSING = object()
+# Swapped by ipykernel itself around every execution (stdin forwarding).
+_VOLATILE = {("builtins", "input"), ("builtins", "raw_input"), ("getpass", "getpass")}
+_state = {"modules": {}, "attrs": {}, "code": {}, "bare": {}, "rebound": [], "memory_errors": 0}
+
+
+def _function_state(fn):
+    return fn.__code__, fn.__defaults__, fn.__kwdefaults__
+
+
+def _set_function_state(fn, state):
+    fn.__code__, fn.__defaults__, fn.__kwdefaults__ = state
+
+
+def _count_memory_error(init):
+    def __init__(self, *args, **kwargs):
+        _state["memory_errors"] += 1
+        init(self, *args, **kwargs)
+    return __init__
+
+
+def install():
+    """Import and record the protected modules, and start counting numpy's MemoryErrors.
+
+    Also applies the kernel's memory limit (environment variable ``COURSE_MEMORY_LIMIT``,
+    bytes of address space) when it is set.
+    """
+    limit = int(os.environ.get("COURSE_MEMORY_LIMIT", "0"))
+    if limit > 0:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    import course_utils.checks  # noqa: F401  (import the course before any student code can shadow it)
+    import course_utils.reference.hidden  # noqa: F401
+
+    names = [m for m in PROTECTED if importlib.util.find_spec(m.split(".")[0])]
+    for name in names:
+        importlib.import_module(name)
+    names += sorted(m for m in sys.modules if m == "course_utils" or m.startswith("course_utils."))
+    for name in names:
+        module = sys.modules[name]
+        _state["modules"][name] = module
+        _state["attrs"][name] = dict(vars(module))
+        for attr, value in vars(module).items():
+            if isinstance(value, types.FunctionType):
+                _state["code"][(name, attr)] = (value, _function_state(value))
+    for name in _CHECK_MODULES:
+        module = sys.modules[name]
+        _state["bare"].update({k: v for k, v in vars(module).items() if not k.startswith("_") and callable(v)})
+    try:
+        from numpy._core import _exceptions
+    except ImportError:  # numpy < 2
+        from numpy.core import _exceptions
+    error = _exceptions._ArrayMemoryError
+    error.__init__ = _count_memory_error(error.__init__)
+
+
+def _found(what):
+    if what not in _state["rebound"]:
+        _state["rebound"].append(what)
+
+
+def restore(namespace=None):
+    """Put back every protected object a cell changed; record what was changed.
+
+    Parameters
+    ----------
+    namespace : dict, optional
+        The notebook's namespace (default: IPython's ``user_ns``); a name of a course
+        check bound there to something else is put back too.
+    """
+    for name, module in _state["modules"].items():
+        if sys.modules.get(name) is not module:
+            _found(f"sys.modules[{name!r}]")
+            sys.modules[name] = module
+        current = vars(module)
+        for attr, value in _state["attrs"][name].items():
+            if current.get(attr, _MISSING) is not value and (name, attr) not in _VOLATILE:
+                _found(f"{name}.{attr}")
+                setattr(module, attr, value)
+    for (name, attr), (fn, state) in _state["code"].items():
+        if _function_state(fn) != state:
+            _found(f"{name}.{attr}.__code__")
+            _set_function_state(fn, state)
+    if namespace is None:
+        shell = getattr(builtins, "get_ipython", lambda: None)()
+        namespace = shell.user_ns if shell is not None else {}
+    for attr, value in _state["bare"].items():
+        if attr in namespace and namespace[attr] is not value:
+            _found(attr)
+            namespace[attr] = value
+
+
+def report():
+    """What :func:`restore` put back and how many MemoryErrors numpy raised, as JSON text."""
+    return json.dumps({"rebound": _state["rebound"], "memory_errors": _state["memory_errors"]})
