@@ -65,13 +65,30 @@ def release_notebooks():
     return _read_all(RELEASE)
 
 
+def package_digest():
+    """sha256 of every file of the installed course_utils package (to prove grading changed none)."""
+    import hashlib
+
+    import course_utils
+
+    root = Path(course_utils.__file__).parent
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
+
+
 @pytest.fixture(scope="session")
-def graded_class(tmp_path_factory, source_notebooks, release_notebooks):
-    """The sample class plus one student per alternative correct answer, graded by `pipeline.run`.
+def package_before_grading():
+    return package_digest()
+
+
+@pytest.fixture(scope="session")
+def graded_class(tmp_path_factory, source_notebooks, release_notebooks, package_before_grading):
+    """The sample class (with its hostile students where the sandbox works) plus one student per
+    alternative correct answer, graded by `pipeline.run`.
 
     Returns ``(course, result)``: the course folder and the :class:`ClassResult`. This is the
-    slow fixture of the suite (one autograde of about 40 submissions), shared by the tests
-    of the assignment and of the pipeline.
+    slow fixture of the suite (one autograde of about 50 submissions), shared by the tests
+    of the assignment, the pipeline and the sandbox.
     """
     course = pipeline.prepare_course(tmp_path_factory.mktemp("course"))
     perfect = {n: completed(release_notebooks[n], source_notebooks[n]) for n in release_notebooks}

@@ -12,9 +12,11 @@ from conftest import HIDDEN_TESTS, LEAK_PATTERNS, MARK_SCHEMES, secret_lines
 from course_utils.grading import pipeline
 from course_utils.grading.results import REASONS
 from course_utils.grading.sample_answers import RIGHT
-from course_utils.grading.sample_class import SAMPLE_CLASS, grade_id
+from course_utils.grading.sample_class import HOSTILE_CLASS, SAMPLE_CLASS, grade_id
+from course_utils.grading.sandbox import sandbox_status
 
-EXPECTED = {s.student: s for s in SAMPLE_CLASS}
+# The hostile students are graded only inside the sandbox (see tests/test_hostile.py).
+EXPECTED = {s.student: s for s in SAMPLE_CLASS + (HOSTILE_CLASS if sandbox_status()[0] else [])}
 
 
 def _student(result, student):
@@ -108,6 +110,7 @@ def test_report_lists_the_students_who_need_attention(graded_class):
 def test_manual_grades_survive_and_a_rerun_changes_nothing(tmp_path):
     course = tmp_path / "course"
     first = pipeline.run(course, students=["perfect", "kernel_death"], log=lambda *a: None)
+    assert (course / "staged_for_autograde").is_dir() and not first.errors
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         grade = gb.find_grade("q1_proof", "1_rank_pinv_lstsq", "week5_svd", "perfect")
         grade.manual_score = 7.0

@@ -85,7 +85,7 @@ class SandboxedExecute(Execute):
     _request = run_sync(_async_request)
 
     def _timed_out(self, cell):
-        return any(o.output_type == "error" and o.ename == self.error_on_timeout["ename"] for o in cell.outputs)
+        return any(o.output_type == "error" and o.ename == self.error_on_timeout["ename"] for o in cell.get("outputs", []))
 
     def _mark_not_run(self, start, why):
         for cell in self.nb.cells[start:]:

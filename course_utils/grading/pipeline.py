@@ -11,6 +11,7 @@ course whose submissions are already collected.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -218,7 +219,8 @@ def _failure_reason(log_text, student):
                         "the notebooks from that one on were not graded")
             if "CellTimeoutError" in block or "Timeout waiting" in block:
                 return "timeout: a cell could not be interrupted; the notebooks from that one on were not graded"
-            last = [ln.strip() for ln in block.splitlines() if ln.strip()][-1:] or ["unknown error"]
+            after = list(itertools.takewhile(lambda ln: "Removing failed assignment" not in ln, lines[i + 1:]))
+            last = [ln.strip() for ln in after if ln.strip()][-1:] or ["unknown error"]
             return f"autograde failed: {last[0][:160]}"
     return "autograde failed: nbgrader produced no autograded notebook (see the autograde log)"
 
@@ -328,13 +330,13 @@ def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, stud
         raise RuntimeError(f"nbgrader generate_assignment failed:\n{proc.stderr[-3000:]}")
     released = {p.name: nbformat.read(p, as_version=4) for p in sorted((course / "release" / assignment).glob("*.ipynb"))}
 
-    if sample_class:
-        log("collect: generating the sample class (stands in for `nbgrader collect`)")
-        step("collect", lambda: build_sample_class(course, assignment, students=students))
-
     result.sandbox = sandbox_status()
     if not result.sandbox[0]:
         log(f"WARNING: {result.sandbox[1]}")
+    if sample_class:
+        log("collect: generating the sample class (stands in for `nbgrader collect`)"
+            + ("" if result.sandbox[0] else "; without a sandbox its hostile students are left out"))
+        step("collect", lambda: build_sample_class(course, assignment, students=students, hostile=result.sandbox[0]))
     submitted_dir = course / "submitted"
     staged_root = course / STAGED
     shutil.rmtree(staged_root, ignore_errors=True)

@@ -29,6 +29,7 @@ from .sample_answers import NOTEBOOKS, WRONG
 
 __all__ = [
     "ALL",
+    "HOSTILE_CLASS",
     "TIMESTAMP",
     "SampleStudent",
     "SAMPLE_CLASS",
@@ -216,8 +217,9 @@ def write_submission(course_dir, student, notebooks, assignment="week5_svd"):
         The nbgrader course directory.
     student : str
         Student id.
-    notebooks : dict of str to (nbformat.NotebookNode or str)
-        File name -> notebook, or -> raw text written as is (a damaged file).
+    notebooks : dict of str to (nbformat.NotebookNode or str or bytes)
+        File name (``"x/y.py"`` for a file in a folder) -> notebook, or -> raw text or
+        bytes written as is (a damaged file, or another file handed in).
     assignment : str, optional
         Assignment name.
 
@@ -241,7 +243,10 @@ def write_submission(course_dir, student, notebooks, assignment="week5_svd"):
         shutil.rmtree(folder)  # a rebuilt student must not keep a file the new build leaves out
     folder.mkdir(parents=True)
     for name, nb in notebooks.items():
-        if isinstance(nb, str):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(nb, bytes):
+            (folder / name).write_bytes(nb)
+        elif isinstance(nb, str):
             (folder / name).write_text(nb, encoding="utf-8")
         else:
             nbformat.write(nb, folder / name)
@@ -355,6 +360,9 @@ def _stripped(nb):
 
 
 _PINV_WRONG = next(v for v in WRONG if v.name == "pinv_forgets_to_invert")
+# Notebook 2's test cells from the to_uint8_image answer on (the kernel_death student loses them).
+_NB2_TESTS_FROM_UINT8 = ("to_uint8_image_test", "rank_errors_test", "smallest_rank_for_energy_visible",
+                         "smallest_rank_for_energy_hidden", "k_99_test")
 
 _HUGE_TEXT = """\
 # print every step to follow the computation
@@ -415,17 +423,16 @@ SAMPLE_CLASS = [
                                                       "\n\nwhile True:  # wait for ... something\n    pass")}),
     SampleStudent(
         "kernel_death", "`os._exit(1)` in an answer cell of notebook 2: the kernel dies",
-        # nbclient raises DeadKernelError: nbgrader abandons the submission and removes
-        # autograded/<student>/, but notebook 1, graded before (notebooks go in name order),
-        # keeps its grades in the gradebook; notebooks 2 and 3 stay ungraded.
-        {_NB2: ALL, _NB3: ALL}, ("kernel died",),
+        # SandboxedExecute marks that cell and the ones after it as not run: their tests score 0,
+        # notebook 2's earlier tests and notebooks 1 and 3 are graded.
+        {_NB2: _NB2_TESTS_FROM_UINT8}, ("kernel died",),
         lambda p: {**p.perfect, _NB2: _append_to_cell(p.perfect[_NB2], "to_uint8_image",
                                                       "\n\nimport os\nos._exit(1)  # stop here")}),
     SampleStudent(
         "invalid_json", "notebook 3 is truncated JSON (an interrupted upload)",
-        # Reading it fails (NotJSONError): nbgrader abandons the submission as for a dead kernel;
-        # notebooks 1 and 2, graded before, keep their grades in the gradebook.
-        {_NB3: ALL}, ("invalid notebook", "autograde failed"),
+        # The pipeline does not give an unreadable notebook to nbgrader (which would abandon the
+        # whole submission): notebook 3 scores 0 as if missing, notebooks 1 and 2 are graded.
+        {_NB3: ALL}, ("invalid notebook",),
         lambda p: {**p.perfect, _NB3: _truncated(p.perfect[_NB3])}),
     SampleStudent(
         "missing_notebook", "notebook 3 not submitted",
@@ -448,11 +455,136 @@ SAMPLE_CLASS = [
             p.perfect[_NB1], "condition_numbers", "\n\nbig = np.ones(4 * 10**9)  # how large can a matrix get?")}),
     SampleStudent(
         "stripped_metadata", "notebook 1's cells copied into a new notebook: no nbgrader metadata",
-        # add_missing_cells tries to put every grade cell back and fails (KeyError 'q1_text':
-        # nbgrader 0.9.6 looks for the previous cell among graded and answer cells only), so
-        # nbgrader abandons the whole submission at notebook 1: nothing is graded.
-        {name: ALL for name in NOTEBOOKS}, ("metadata stripped", "autograde failed"),
+        # nbgrader 0.9.6 would fail on it (add_missing_cells: KeyError 'q1_text') and abandon the
+        # whole submission; the pipeline does not give it to nbgrader: notebooks 2 and 3 are graded.
+        {_NB1: ALL}, ("metadata stripped",),
         lambda p: {**p.perfect, _NB1: _stripped(p.perfect[_NB1])}),
+]
+
+
+# ----------------------------------------------------------------------------- hostile students
+# Submissions written as a student with bad intentions would.  They are graded only inside the
+# sandbox (:func:`build_sample_class` leaves them out otherwise): unconfined, the vandal would
+# really delete gradebooks under /tmp.
+
+_VANDAL = """\
+import glob, os, pathlib
+# delete the gradebook and spoil the other students' submissions, wherever they are
+for path in glob.glob("../../../gradebook.db") + glob.glob("/tmp/**/gradebook.db", recursive=True):
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+for path in glob.glob("../../*/week5_svd/*.ipynb") + glob.glob("/tmp/**/submitted/*/*/*.ipynb", recursive=True):
+    try:
+        pathlib.Path(path).write_text("{}")
+    except OSError:
+        pass
+import course_utils.checks
+for module in glob.glob(os.path.dirname(course_utils.checks.__file__) + "/*.py"):
+    try:
+        with open(module, "a") as fh:
+            fh.write("\\ncheck_pinv = lambda *args, **kwargs: None\\n")
+    except OSError:
+        pass"""
+
+_FAKE_CHECKS = "def __getattr__(name):\n    return lambda *args, **kwargs: None\n"
+
+_WRITE_SHADOW = """\
+import os
+os.makedirs("course_utils/reference", exist_ok=True)
+for name in ("course_utils/__init__.py", "course_utils/reference/__init__.py"):
+    open(name, "w").close()
+for name in ("course_utils/checks.py", "course_utils/reference/hidden.py"):
+    with open(name, "w") as fh:
+        fh.write("def __getattr__(name):\\n    return lambda *args, **kwargs: None\\n")
+import importlib
+importlib.invalidate_caches()"""
+
+_REBIND = """\
+import numpy as np
+import course_utils.checks
+import course_utils.reference.hidden as hidden
+
+def _passes(*args, **kwargs):
+    return True
+
+np.allclose = _passes
+np.testing.assert_allclose = lambda *args, **kwargs: None
+course_utils.checks.check_pinv = lambda *args, **kwargs: None
+hidden.hidden_check_pinv = lambda *args, **kwargs: None
+check_pinv = lambda *args, **kwargs: None"""
+
+_ORPHAN = """\
+import subprocess
+helper = subprocess.Popen(["sleep", "600"], start_new_session=True)  # keeps running after the notebook"""
+
+_CAUGHT_MEMORY = """\
+try:
+    big = np.ones(4 * 10**9)  # 32 GB
+except MemoryError:
+    big = None  # too big: carry on"""
+
+_STUCK = """\
+import signal, time
+signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C (and the grader's interrupt) do nothing
+while True:
+    time.sleep(0.1)"""
+
+
+def _undecodable(nb):
+    """The notebook's bytes with one byte that is not UTF-8 (a corrupted copy)."""
+    return nbformat.writes(nb).encode("utf-8").replace(b"\"cells\"", b"\"cells\xff\"", 1)
+
+
+def _cell(code, cell_id):
+    return nbformat.v4.new_code_cell(code, id=cell_id)
+
+
+HOSTILE_CLASS = [
+    SampleStudent(
+        "vandal", "every answer right, plus a cell that deletes gradebooks, overwrites other submissions "
+        "and appends to the installed course_utils",
+        {}, (),
+        lambda p: {**p.perfect, _NB1: _insert_after(p.perfect[_NB1], "numerical_rank", [_cell(_VANDAL, "vandal")])}),
+    SampleStudent(
+        "shadow_package", "a wrong pinv_svd, and a course_utils/ folder with checks that pass anything handed in",
+        {_NB1: _PINV_WRONG.lost}, ("extra files",),
+        lambda p: {**p.perfect, _NB1: with_answer(p.perfect[_NB1], _PINV_WRONG),
+                   "course_utils/__init__.py": "", "course_utils/checks.py": _FAKE_CHECKS}),
+    SampleStudent(
+        "shadow_written", "a wrong pinv_svd, and a cell that writes a course_utils/ package with lenient checks",
+        {_NB1: _PINV_WRONG.lost}, ("wrote code files",),
+        lambda p: {**p.perfect, _NB1: _insert_after(with_answer(p.perfect[_NB1], _PINV_WRONG), "numerical_rank",
+                                                    [_cell(_WRITE_SHADOW, "shadow")])}),
+    SampleStudent(
+        "rebinder", "a wrong pinv_svd, and np.allclose, the visible and the hidden pinv checks rebound to pass",
+        {_NB1: _PINV_WRONG.lost}, ("rebinding",),
+        lambda p: {**p.perfect, _NB1: _insert_after(with_answer(p.perfect[_NB1], _PINV_WRONG), "numerical_rank",
+                                                    [_cell(_REBIND, "rebind")])}),
+    SampleStudent(
+        "undecodable", "every answer right, one byte of notebook 2 is not UTF-8",
+        {_NB2: ALL}, ("invalid notebook",),
+        lambda p: {**p.perfect, _NB2: _undecodable(p.perfect[_NB2])}),
+    SampleStudent(
+        "renamed", "every answer right, notebook 2 handed in as '2_image_reconstruction-Copy1.ipynb'",
+        {}, ("renamed notebook",),
+        lambda p: {**{n: nb for n, nb in p.perfect.items() if n != _NB2},
+                   "2_image_reconstruction-Copy1.ipynb": p.perfect[_NB2]}),
+    SampleStudent(
+        "orphan_process", "every answer right, plus a process started in its own session that outlives the notebook",
+        {}, ("process left running",),
+        lambda p: {**p.perfect, _NB3: _insert_after(p.perfect[_NB3], "psnr_by_rank", [_cell(_ORPHAN, "orphan")])}),
+    SampleStudent(
+        "caught_memory_error", "every answer right, plus a 32 GB allocation whose MemoryError the notebook catches",
+        {}, ("memory limit",),
+        lambda p: {**p.perfect, _NB1: _append_to_cell(p.perfect[_NB1], "condition_numbers", "\n\n" + _CAUGHT_MEMORY)}),
+    SampleStudent(
+        "stuck", "every answer right, plus a loop that ignores interrupts after rank_choices in notebook 3",
+        # The kernel cannot be interrupted at the timeout: SandboxedExecute ends it; the cells from
+        # the loop on score 0, the earlier cells and notebooks 1 and 2 are graded.
+        {_NB3: ("rank_choices_test", "denoise_color_visible", "denoise_color_hidden")}, ("timeout",),
+        lambda p: {**p.perfect, _NB3: _insert_after(p.perfect[_NB3], "rank_choices", [_cell(_STUCK, "stuck")])}),
 ]
 
 
@@ -468,22 +600,23 @@ def _read_notebooks(folder):
     return {name: nbformat.read(folder / name, as_version=4) for name in NOTEBOOKS}
 
 
-def _selected(students):
+def _selected(students, hostile):
+    everyone = SAMPLE_CLASS + (HOSTILE_CLASS if hostile else [])
     if students is None:
-        return list(SAMPLE_CLASS)
+        return everyone
     if isinstance(students, str):
         raise TypeError(f"students must be a list of student ids; got the string {students!r}. "
                         f"Use [{students!r}].")
     wanted = set(students)
-    known = {s.student for s in SAMPLE_CLASS}
+    known = {s.student for s in everyone}
     unknown = sorted(wanted - known)
     if unknown:
-        raise ValueError(f"students must be ids of SAMPLE_CLASS; got unknown {unknown}. "
-                         f"Known: {', '.join(sorted(known))}.")
-    return [s for s in SAMPLE_CLASS if s.student in wanted]
+        raise ValueError(f"students must be ids of SAMPLE_CLASS{' or HOSTILE_CLASS' if hostile else ''}; "
+                         f"got unknown {unknown}. Known: {', '.join(sorted(known))}.")
+    return [s for s in everyone if s.student in wanted]
 
 
-def build_sample_class(course_dir, assignment="week5_svd", students=None):
+def build_sample_class(course_dir, assignment="week5_svd", students=None, hostile=False):
     """Write the sample class's submissions into an nbgrader course.
 
     Parameters
@@ -493,12 +626,15 @@ def build_sample_class(course_dir, assignment="week5_svd", students=None):
     assignment : str, optional
         Assignment name.
     students : iterable of str, optional
-        Ids of the students to write (default: all of :data:`SAMPLE_CLASS`).
+        Ids of the students to write (default: all of :data:`SAMPLE_CLASS`, and of
+        :data:`HOSTILE_CLASS` when `hostile`).
+    hostile : bool, optional
+        Include :data:`HOSTILE_CLASS`; only for a grader that runs student code in the sandbox.
 
     Returns
     -------
     list of SampleStudent
-        The students written, in :data:`SAMPLE_CLASS` order.
+        The students written, in :data:`SAMPLE_CLASS` then :data:`HOSTILE_CLASS` order.
 
     Raises
     ------
@@ -531,7 +667,7 @@ def build_sample_class(course_dir, assignment="week5_svd", students=None):
     ['1_rank_pinv_lstsq.ipynb', '2_image_reconstruction.ipynb', 'timestamp.txt']
     >>> shutil.rmtree(course)
     """
-    chosen = _selected(students)
+    chosen = _selected(students, hostile)
     course = Path(course_dir)
     release = _read_notebooks(course / "release" / assignment)
     source = _read_notebooks(course / "source" / assignment)

@@ -160,7 +160,7 @@ class SandboxKernelManager(AsyncKernelManager):
 
     async def _async_pre_start_kernel(self, **kw):
         self._root = Path(tempfile.mkdtemp(prefix="course-grading-"))
-        for name in ("scratch", "sock", "mpl"):
+        for name in ("scratch", "sock", "mpl", "home"):
             (self._root / name).mkdir()
             (self._root / name).chmod(0o777)  # writable by the sandbox user
         _copy_font_cache(self._root / "mpl")
@@ -177,7 +177,7 @@ class SandboxKernelManager(AsyncKernelManager):
             self.connection_file = str(sock / "kernel.json")
             env.update(HOME="/tmp/home", TMPDIR="/tmp", MPLCONFIGDIR="/tmp/mpl")
         else:
-            env.update(HOME=str(self.scratch), MPLCONFIGDIR=str(self._root / "mpl"))
+            env.update(HOME=str(self._root / "home"), MPLCONFIGDIR=str(self._root / "mpl"))
         kw["env"] = env
         kw.setdefault("stdout", subprocess.DEVNULL)  # ipykernel's start-up banner; its stderr is kept
         cmd, kw = await super()._async_pre_start_kernel(**kw)
