@@ -16,7 +16,7 @@ from nbgrader.preprocessors import (
 )
 
 from course_utils.grading.execute import METADATA_KEY, SandboxedExecute
-from course_utils.grading.preprocessors import HideHiddenTestOutput, LimitOutputSize
+from course_utils.grading.preprocessors import HideHiddenTestOutput, LimitOutputSize, WithholdInstructorCode
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
@@ -64,9 +64,11 @@ c.Autograde.autograde_preprocessors = [
 
 # Feedback without the hidden tests: nbgrader shows them verbatim by default, and a failing
 # hidden assert quotes its line in the traceback. The order matters: cut tracebacks first.
+# Nor the instructor's code: hidden tests run in the student's kernel, which can print it.
 c.GenerateFeedback.preprocessors = [
     GetGrades,
     CSSHTMLHeaderPreprocessor,
     HideHiddenTestOutput,
     ClearHiddenTests,
+    WithholdInstructorCode,
 ]

@@ -208,3 +208,39 @@ def test_a_caught_memory_error_and_a_leftover_process_are_reported_and_the_proce
     assert seen["memory_errors"] == 1 and seen["processes"] == ["sleep 601"]
     left = subprocess.run(["pgrep", "-f", "sleep 601"], capture_output=True, text=True).stdout
     assert not left.strip()
+
+
+@needs_sandbox
+def test_feedback_withholds_printed_instructor_code(graded_class):
+    course, _result = graded_class
+    html = (course / "feedback" / "quoter" / "week5_svd" / "3_denoising.html").read_text()
+    assert "output withheld by the grader" in html
+    autograded = nbformat.read(course / "autograded" / "quoter" / "week5_svd" / "3_denoising.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for c in autograded.cells for o in c.get("outputs", []))
+    assert "def pinv_svd" in printed, "the hostile cell did print the reference (the test would prove nothing)"
+    assert "def pinv_svd" not in html
+
+
+def test_outputs_quoting_instructor_code_are_withheld_and_others_kept():
+    import inspect
+
+    import course_utils.images
+    import course_utils.reference.solutions
+    from nbformat.v4 import new_output
+
+    from course_utils.grading.preprocessors import QUOTE_LINES, WithholdInstructorCode, instructor_lines
+
+    assert len(instructor_lines()) > 100
+    student_code = inspect.getsource(course_utils.images)
+    assert not [ln for ln in instructor_lines() if ln in student_code]
+
+    def cell(text):
+        return new_code_cell("print(...)", outputs=[new_output("stream", name="stdout", text=text)])
+
+    quoted = cell(inspect.getsource(course_utils.reference.solutions))
+    kept = cell(student_code + "\n[[1. 0.]\n [0. 1.]]\n")
+    few = cell("\n".join(sorted(instructor_lines())[:QUOTE_LINES - 1]))
+    nb = new_notebook(cells=[quoted, kept, few])
+    WithholdInstructorCode().preprocess(nb, {})
+    assert "withheld" in nb.cells[0].outputs[0].text
+    assert nb.cells[1].outputs[0].text.startswith(student_code[:100]) and "withheld" not in nb.cells[2].outputs[0].text

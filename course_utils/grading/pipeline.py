@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 
 from .execute import METADATA_KEY
-from .preprocessors import OUTPUT_LIMITED_MARK
+from .preprocessors import OUTPUT_LIMITED_MARK, QUOTE_LINES, quoted_instructor_lines
 from .results import ClassResult, QuestionScore, StudentResult
 from .sample_class import build_sample_class, grade_id
 from .sandbox import sandbox_status
@@ -178,6 +178,9 @@ def _output_reasons(autograded_nb, stem):
                     found.setdefault("forbidden call", []).append(where)
             if OUTPUT_LIMITED_MARK in text or "Output truncated" in text:
                 found.setdefault("output limited", []).append(grade_id(cell) or "a cell")
+        if cell.cell_type == "code" and quoted_instructor_lines(cell) >= QUOTE_LINES:
+            found.setdefault("quoted instructor code", []).append(
+                grade_id(cell) or f"cell {autograded_nb.cells.index(cell) + 1}")
     reasons = [f"{kind}: {stem}: {', '.join(dict.fromkeys(where))}" for kind, where in found.items()]
     return reasons + _kernel_reasons(autograded_nb.metadata.get(METADATA_KEY), stem, "memory limit" in found)
 
@@ -243,6 +246,7 @@ def _results_from_gradebook(course, assignment, released, submitted):
     students, errors = {}, []
     with Gradebook(f"sqlite:///{Path(course) / 'gradebook.db'}") as gb:
         try:
+            gb.find_assignment(assignment)
             submissions = gb.assignment_submissions(assignment)
         except MissingEntry:
             submissions = []

@@ -5,6 +5,12 @@
     hidden assert shows its source line in the traceback even after ``ClearHiddenTests``.
     In cells with hidden tests this keeps only ``ErrorName: message`` of an error and
     drops printed output; ``ClearHiddenTests`` must run after it.
+``WithholdInstructorCode``
+    Feedback step. Hidden tests run in the student's kernel, where the instructor's
+    modules can be imported, so a notebook can print their source into its outputs.
+    Any output quoting :data:`QUOTE_LINES` or more lines of them (see
+    :func:`instructor_lines`) is replaced by a notice; the pipeline reports the
+    submission ("quoted instructor code").
 ``LimitOutputSize``
     Autograde step, after ``LimitOutput`` (which counts lines, not characters, and
     ignores images): caps the characters of text outputs and the number and bytes of
@@ -15,11 +21,15 @@
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer, Unicode
 
-__all__ = ["HideHiddenTestOutput", "LimitOutputSize", "OUTPUT_LIMITED_MARK"]
+__all__ = ["HideHiddenTestOutput", "WithholdInstructorCode", "LimitOutputSize", "OUTPUT_LIMITED_MARK",
+           "instructor_lines", "quoted_instructor_lines", "QUOTE_LINES"]
 
 #: Start of the line that replaces dropped output.
 OUTPUT_LIMITED_MARK = "[output limited by the grader]"
@@ -46,6 +56,62 @@ class HideHiddenTestOutput(NbGraderPreprocessor):
                 outputs.append(out)
         outputs.insert(0, new_output("stream", name="stdout", text=self.note + "\n"))
         cell.outputs = outputs
+        return cell, resources
+
+
+#: Distinct instructor lines an output must quote to be withheld (a student's own code may share one or two).
+QUOTE_LINES = 3
+_MIN_LINE = 30  # shorter lines (imports, `return x`) are too common to mean anything
+
+
+@functools.cache
+def instructor_lines():
+    """Lines (stripped, 30 characters or more) of the package files students never receive.
+
+    Returns
+    -------
+    frozenset of str
+        Lines of every ``course_utils`` file outside :data:`course_utils.STUDENT_MODULES`,
+        ``grading/`` and ``kit.py`` that no student file contains.
+    """
+    from course_utils import STUDENT_MODULES
+    from course_utils.kit import module_files
+
+    package = Path(__file__).resolve().parents[1]
+    public = {p.resolve() for name in STUDENT_MODULES for p in module_files(name)}
+    public_text = "".join(p.read_text(encoding="utf-8") for p in public)
+    lines = set()
+    for path in package.rglob("*.py"):
+        if path.resolve() in public or "grading" in path.relative_to(package).parts or path.name == "kit.py":
+            continue
+        lines |= {ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if len(ln.strip()) >= _MIN_LINE}
+    return frozenset(ln for ln in lines if ln not in public_text)
+
+
+def _output_text(out):
+    if out.output_type == "stream":
+        return out.get("text", "")
+    if out.output_type == "error":
+        return "\n".join(out.get("traceback", [])) + f"\n{out.get('evalue', '')}"
+    return "\n".join(str(v) for k, v in out.get("data", {}).items() if k.startswith("text/"))
+
+
+def quoted_instructor_lines(cell):
+    """How many distinct instructor lines the outputs of `cell` quote (see :func:`instructor_lines`)."""
+    text = "\n".join(_output_text(out) for out in cell.get("outputs", []))
+    return sum(1 for ln in instructor_lines() if ln in text) if text else 0
+
+
+class WithholdInstructorCode(NbGraderPreprocessor):
+    """Replace outputs that quote the instructor's modules by a notice."""
+
+    notice = Unicode(
+        "[output withheld by the grader: it quotes course code students do not receive]",
+        help="Replaces an output that quotes the instructor's code").tag(config=True)
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type == "code" and quoted_instructor_lines(cell) >= QUOTE_LINES:
+            cell.outputs = [new_output("stream", name="stdout", text=self.notice + "\n")]
         return cell, resources
 
 

@@ -26,6 +26,7 @@ REASONS = (
     "rebinding",             # the notebook rebound a course check or a numpy/scipy function (put back for tests)
     "process left running",  # the notebook started a process that outlived it (ended by the grader)
     "wrote code files",      # the notebook wrote .py files (a shadowing attempt; never imported)
+    "quoted instructor code",  # an output prints the instructor's modules (withheld from the feedback)
 )
 
 

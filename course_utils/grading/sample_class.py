@@ -525,6 +525,11 @@ try:
 except MemoryError:
     big = None  # too big: carry on"""
 
+_QUOTE = """\
+import inspect
+import course_utils.reference.solutions as answers  # importable where the hidden tests run
+print(inspect.getsource(answers))"""
+
 _STUCK = """\
 import signal, time
 signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C (and the grader's interrupt) do nothing
@@ -579,6 +584,11 @@ HOSTILE_CLASS = [
         "caught_memory_error", "every answer right, plus a 32 GB allocation whose MemoryError the notebook catches",
         {}, ("memory limit",),
         lambda p: {**p.perfect, _NB1: _append_to_cell(p.perfect[_NB1], "condition_numbers", "\n\n" + _CAUGHT_MEMORY)}),
+    SampleStudent(
+        "quoter", "every answer right, plus a cell that prints the source of the instructor's reference answers",
+        # WithholdInstructorCode replaces that output in the feedback; the pipeline reports it.
+        {}, ("quoted instructor code",),
+        lambda p: {**p.perfect, _NB3: _insert_after(p.perfect[_NB3], "psnr_by_rank", [_cell(_QUOTE, "quote")])}),
     SampleStudent(
         "stuck", "every answer right, plus a loop that ignores interrupts after rank_choices in notebook 3",
         # The kernel cannot be interrupted at the timeout: SandboxedExecute ends it; the cells from
