@@ -179,7 +179,7 @@ def _energy(s):
 # ----------------------------------------------------------------------------
 # public figures
 # ----------------------------------------------------------------------------
-def reconstruction_grid(image, ks=(3, 10, 20, 50, 100), *, factors=None, ncols=3):
+def reconstruction_grid(image, ks=(3, 10, 20, 50, 100), *, factors=None, approximations=None, ncols=3):
     """The image and its rank-k approximations side by side.
 
     Each panel is titled with its rank, its relative error
@@ -195,21 +195,24 @@ def reconstruction_grid(image, ks=(3, 10, 20, 50, 100), *, factors=None, ncols=3
         the given order.
     factors : tuple (U, s, Vt), optional
         ``np.linalg.svd(image, full_matrices=False)``, if already computed.
+    approximations : dict of int to (m, n) array_like, optional
+        The rank-k approximations to show, by rank (a student's own); when given,
+        `ks` and `factors` are not used and nothing is recomputed.
     ncols : int, optional
         Panels per row.
 
     Returns
     -------
     matplotlib.figure.Figure
-        ``1 + len(ks)`` axes: the original first.
+        ``1 + len(ks)`` axes (``1 + len(approximations)``): the original first.
 
     Raises
     ------
     TypeError
         If `image` is not numeric or a rank is not an integer.
     ValueError
-        If `image` is not 2-D or holds NaN, a rank exceeds ``min(m, n)``, or
-        `factors` do not belong to `image`.
+        If `image` is not 2-D or holds NaN, a rank exceeds ``min(m, n)``,
+        `factors` do not belong to `image`, or an approximation's shape is not the image's.
 
     Notes
     -----
@@ -226,14 +229,27 @@ def reconstruction_grid(image, ks=(3, 10, 20, 50, 100), *, factors=None, ncols=3
     >>> fig = reconstruction_grid(A, ks=(1, 2))
     >>> len(fig.axes)
     3
+    >>> len(reconstruction_grid(A, approximations={1: np.zeros_like(A)}).axes)  # anyone's own A_1
+    2
     """
-    image, U, s, Vt = _image_and_factors(image, factors)
-    ks = _ranks(ks, s.size)
     if isinstance(ncols, bool) or not isinstance(ncols, numbers.Integral) or ncols < 1:
         raise ValueError(f"ncols must be a positive integer; got ncols={ncols!r}.")
+    if approximations is None:
+        image, U, s, Vt = _image_and_factors(image, factors)
+        ks = _ranks(ks, s.size)
+        approx = {k: Ak.copy() for k, Ak in _partial_sums(U, s, Vt, ks)}
+    else:
+        image = as_matrix(image, "image")
+        approx = {}
+        for k, Ak in dict(approximations).items():
+            k = check_rank(k, min(image.shape))
+            approx[k] = as_matrix(Ak, f"approximations[{k}]")
+            if approx[k].shape != image.shape:
+                raise ValueError(f"approximations[{k}] has shape {approx[k].shape} but image has shape "
+                                 f"{image.shape}; pass the rank-{k} approximation of this very image.")
+        ks = list(approx)
     m, n = image.shape
     norm = np.linalg.norm(image)
-    approx = {k: Ak.copy() for k, Ak in _partial_sums(U, s, Vt, ks)}
 
     ncols = min(int(ncols), len(ks) + 1)
     nrows = -(-(len(ks) + 1) // ncols)

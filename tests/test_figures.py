@@ -466,3 +466,19 @@ def test_notebook_shows_each_figure_once(tmp_path):
     assert pngs == [0, 1, 0, 1, 0, 0, 0]  # `fig = ...` alone shows nothing; `fig` then shows it once
     assert nb.cells[5].outputs[0]["data"]["text/plain"] == "[]"
     assert "application/vnd.jupyter.widget-view+json" in nb.cells[6].outputs[0]["data"]
+
+
+def test_reconstruction_grid_shows_the_approximations_it_is_given():
+    """A student's own reconstructions are drawn as they are, not recomputed from the image."""
+    image = _smooth_image(20, 12)
+    own = {3: np.zeros_like(image), 1: image * 0.5}
+    fig = reconstruction_grid(image, approximations=own, ncols=2)
+    assert len(fig.axes) == 3
+    assert_allclose(fig.axes[1].images[0].get_array(), own[3])
+    assert_allclose(fig.axes[2].images[0].get_array(), own[1])
+    assert "error 100.0 %" in fig.axes[1].get_title() and "error 50.0 %" in fig.axes[2].get_title()
+    with pytest.raises(ValueError, match=r"approximations\[2\] has shape \(12, 20\).*rank-2 approximation"):
+        reconstruction_grid(image, approximations={2: image.T})
+    with pytest.raises(ValueError):
+        reconstruction_grid(image, approximations={13: image})
+    plt.close("all")
