@@ -12,8 +12,13 @@ def main(argv=None):
     parser.add_argument("--assignment", default=ASSIGNMENT)
     parser.add_argument("--no-sample", action="store_true",
                         help="grade the submissions already collected instead of generating the sample class")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="local worker processes for autograde (default: one per core; 1 grades serially)")
+    parser.add_argument("--scheduler", default=None,
+                        help="address of an existing Dask scheduler (tcp://HOST:PORT) whose workers see the course")
     args = parser.parse_args(argv)
-    result = run(args.course, args.assignment, sample_class=not args.no_sample)
+    result = run(args.course, args.assignment, sample_class=not args.no_sample, workers=args.workers,
+                 scheduler=args.scheduler)
     return 1 if result.errors else 0
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import nbformat
 
+from .engine import grade_class
 from .execute import METADATA_KEY
 from .preprocessors import OUTPUT_LIMITED_MARK, QUOTE_LINES, quoted_instructor_lines
 from .results import ClassResult, QuestionScore, StudentResult
@@ -210,18 +211,12 @@ def _kernel_reasons(seen, stem, memory_reported):
 
 
 def _failure_reason(log_text, student):
-    """Why nbgrader could not grade `student`, from its log."""
+    """Why nbgrader could not grade `student`, from its log: the last line of the traceback."""
     marker = re.compile(rf"There was an error processing assignment: \S*{re.escape(os.sep)}{re.escape(student)}"
                         rf"{re.escape(os.sep)}")
     lines = log_text.splitlines()
     for i, line in enumerate(lines):
         if marker.search(line):
-            block = "\n".join(lines[max(0, i - 60):i])
-            if "DeadKernelError" in block or "Kernel died" in block:
-                return ("kernel died: the kernel stopped while grading (os._exit or a crash); "
-                        "the notebooks from that one on were not graded")
-            if "CellTimeoutError" in block or "Timeout waiting" in block:
-                return "timeout: a cell could not be interrupted; the notebooks from that one on were not graded"
             after = list(itertools.takewhile(lambda ln: "Removing failed assignment" not in ln, lines[i + 1:]))
             last = [ln.strip() for ln in after if ln.strip()][-1:] or ["unknown error"]
             return f"autograde failed: {last[0][:160]}"
@@ -298,7 +293,8 @@ def _write_attention_csv(path, result):
 # ----------------------------------------------------------------------------- the run
 
 
-def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, students=None, report=True, log=print):
+def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, students=None, report=True,
+        workers=None, scheduler=None, log=print):
     """Grade every collected submission of `assignment` in `course`; return the :class:`ClassResult`.
 
     Parameters
@@ -311,8 +307,14 @@ def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, stud
     sample_class : bool
         Generate the sample class into ``submitted/`` first (the demo); otherwise the
         submissions must already be collected (``nbgrader collect`` / ``zip_collect``).
+    students : list of str, optional
+        With `sample_class`: the sample students to generate (default: all).
     report : bool
         Write ``report/index.html`` and print the summary table.
+    workers : int, optional
+        Local Dask worker processes for autograde (default: one per core).
+    scheduler : str, optional
+        Address of an existing Dask scheduler whose workers see `course` (then `workers` is not used).
     log : callable
         Where progress lines go.
 
@@ -349,14 +351,14 @@ def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, stud
         student = folder.parent.name
         attention[student] = stage_submission(folder, staged_root / student / assignment, released)
 
-    auto = step("autograde", lambda: nbgrader(course, "autograde", assignment, "--force",
-                                              f"--CourseDirectory.submitted_directory={STAGED}", log=log))
-    (course / "autograde.log").write_text(auto.stdout + auto.stderr)
+    graded = step("autograde", lambda: grade_class(course, assignment, sorted(attention), STAGED,
+                                                   workers=workers, scheduler=scheduler, log=log))
+    (course / "autograde.log").write_text("".join(graded[s]["log"] + "\n" for s in sorted(graded)))
 
     for student, reasons in attention.items():
         graded_dir = course / "autograded" / student / assignment
         if not graded_dir.exists():
-            reasons.append(_failure_reason(auto.stdout + auto.stderr, student))
+            reasons.append(_failure_reason(graded.get(student, {}).get("log", ""), student))
             continue
         for path in sorted(graded_dir.glob("*.ipynb")):
             nb, _ = _read(path)
