@@ -244,3 +244,15 @@ def test_outputs_quoting_instructor_code_are_withheld_and_others_kept():
     WithholdInstructorCode().preprocess(nb, {})
     assert "withheld" in nb.cells[0].outputs[0].text
     assert nb.cells[1].outputs[0].text.startswith(student_code[:100]) and "withheld" not in nb.cells[2].outputs[0].text
+
+
+def test_attempts_to_change_files_outside_the_folder_are_reported(tmp_path):
+    target = tmp_path / "gradebook.db"
+    target.write_text("grades")
+    nb = _run([f"import os\ntry:\n    os.remove({str(target)!r})\nexcept OSError:\n    pass",
+               "open('mine.txt', 'w').write('fine')\nimport matplotlib.pyplot as plt\nplt.plot([1, 2]); plt.show()",
+               "try:\n    open('/etc/passwd', 'a')\nexcept OSError:\n    pass"], tmp_path)
+    outside = nb.metadata[METADATA_KEY]["outside"]
+    assert f"remove {target}" in outside and "open for writing /etc/passwd" in outside
+    assert len(outside) == 2, outside  # its own file, matplotlib's cache and IPython's files are not reported
+    assert target.read_text() == "grades" or not SANDBOX

@@ -108,7 +108,7 @@ class SandboxedExecute(Execute):
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
         report = {"sandboxed": None, "lost_at": None, "lost_why": None, "rebound": [], "memory_errors": 0,
-                  "processes": [], "files": []}
+                  "outside": [], "processes": [], "files": []}
         index = 0
         with self.setup_kernel():
             report["sandboxed"] = bool(getattr(self.km, "sandboxed", False))

@@ -11,7 +11,10 @@ a check's name in the notebook's namespace) and remembers what it was; :func:`re
 returns all that was found, for the needs-attention report.
 
 A caught ``MemoryError`` leaves no output; numpy's allocation error is counted here as it
-is raised, caught or not.
+is raised, caught or not.  An audit hook (PEP 578, which a notebook cannot remove) records
+every attempt to write a file outside the notebook's working folder and the kernel's own
+home, configuration and temporary folders, or to delete, rename or change the mode of one
+outside the first three, whether or not the sandbox let it happen.
 
 Code that runs in the same process can always undo a guard on purpose; this one makes the
 ordinary ways of forging a test ineffective and visible.  The sandbox
@@ -39,7 +42,43 @@ _CHECK_MODULES = ("course_utils.checks", "course_utils.reference.hidden")
 _MISSING = object()
 # Swapped by ipykernel itself around every execution (stdin forwarding).
 _VOLATILE = {("builtins", "input"), ("builtins", "raw_input"), ("getpass", "getpass")}
-_state = {"modules": {}, "attrs": {}, "code": {}, "bare": {}, "rebound": [], "memory_errors": 0}
+_state = {"modules": {}, "attrs": {}, "code": {}, "bare": {}, "rebound": [], "memory_errors": 0, "outside": [],
+          "created": set()}
+
+# Audit events (PEP 578) that change a file, and where a notebook may change files: its working
+# folder and the kernel's own home, temporary and matplotlib folders.
+_FILE_EVENTS = {"os.remove", "os.rmdir", "os.rename", "os.truncate", "shutil.rmtree", "os.chmod", "os.chown"}
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+_MAX_OUTSIDE = 20
+
+
+def _allowed_roots(*names):
+    return [os.path.realpath(r) for r in [os.getcwd()] + [os.environ.get(k) for k in names] if r]
+
+
+def _audit(event, args):
+    """Record attempts to change files outside the notebook's folder (allowed or not by the sandbox)."""
+    if event == "open":
+        path, mode, flags = args
+        if not isinstance(path, (str, bytes)) or not ((mode and any(c in mode for c in "wax+")) or
+                                                      (isinstance(flags, int) and flags & _WRITE_FLAGS)):
+            return
+        what, roots = "open for writing", _state["write_roots"]  # a new temporary file is fine
+    elif event in _FILE_EVENTS or event == "os.mkdir":
+        path, what, roots = args[0], event.split(".")[-1], _state["change_roots"]
+    else:
+        return
+    if len(_state["outside"]) >= _MAX_OUTSIDE or not isinstance(path, (str, bytes)):
+        return
+    full = os.path.realpath(os.fsdecode(path))
+    if what in ("open for writing", "mkdir") and not os.path.exists(full):
+        _state["created"].add(full)  # the process may remove what it created (temporary files)
+    if what == "mkdir" or full in _state["created"] or os.path.dirname(full) in _state["created"]:
+        return
+    if not any(full == root or full.startswith(root + os.sep) for root in roots):
+        entry = f"{what} {full}"
+        if entry not in _state["outside"]:
+            _state["outside"].append(entry)
 
 
 def _function_state(fn):
@@ -91,6 +130,9 @@ def install():
         from numpy.core import _exceptions
     error = _exceptions._ArrayMemoryError
     error.__init__ = _count_memory_error(error.__init__)
+    _state["change_roots"] = _allowed_roots("HOME", "MPLCONFIGDIR", "IPYTHONDIR")
+    _state["write_roots"] = _state["change_roots"] + _allowed_roots("TMPDIR")
+    sys.addaudithook(_audit)  # cannot be removed by the notebook
 
 
 def _found(what):
@@ -130,5 +172,7 @@ def restore(namespace=None):
 
 
 def report():
-    """What :func:`restore` put back and how many MemoryErrors numpy raised, as JSON text."""
-    return json.dumps({"rebound": _state["rebound"], "memory_errors": _state["memory_errors"]})
+    """What :func:`restore` put back, how many MemoryErrors numpy raised and the attempts to change
+    files outside the notebook's folder, as JSON text."""
+    return json.dumps({"rebound": _state["rebound"], "memory_errors": _state["memory_errors"],
+                       "outside": _state["outside"]})

@@ -202,6 +202,10 @@ def _kernel_reasons(seen, stem, memory_reported):
     if seen.get("memory_errors") and not memory_reported:
         reasons.append(f"memory limit: {stem}: numpy raised MemoryError {seen['memory_errors']} time(s) "
                        "and the notebook caught it")
+    if seen.get("outside"):
+        reasons.append(f"outside its folder: {stem}: {'; '.join(seen['outside'][:5])}"
+                       + (f" and {len(seen['outside']) - 5} more" if len(seen["outside"]) > 5 else "")
+                       + (" (attempts: the sandbox exposes no course file)" if seen.get("sandboxed") else ""))
     if seen.get("processes"):
         reasons.append(f"process left running: {stem}: {'; '.join(seen['processes'])} (ended by the grader)")
     code = [f for f in seen.get("files", []) if f.endswith((".py", ".pth", ".so"))]

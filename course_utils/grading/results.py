@@ -24,6 +24,7 @@ REASONS = (
     "forbidden call",        # an answer used a routine the question forbids
     "output limited",        # text or images beyond the output limit were dropped
     "rebinding",             # the notebook rebound a course check or a numpy/scipy function (put back for tests)
+    "outside its folder",    # the notebook tried to write, delete or rename files outside its working folder
     "process left running",  # the notebook started a process that outlived it (ended by the grader)
     "wrote code files",      # the notebook wrote .py files (a shadowing attempt; never imported)
     "quoted instructor code",  # an output prints the instructor's modules (withheld from the feedback)

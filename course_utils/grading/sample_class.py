@@ -470,7 +470,7 @@ SAMPLE_CLASS = [
 _VANDAL = """\
 import glob, os, pathlib
 # delete the gradebook and spoil the other students' submissions, wherever they are
-for path in glob.glob("../../../gradebook.db") + glob.glob("/tmp/**/gradebook.db", recursive=True):
+for path in ["../../../gradebook.db"] + glob.glob("/tmp/**/gradebook.db", recursive=True):
     try:
         os.remove(path)
     except OSError:
@@ -550,7 +550,7 @@ HOSTILE_CLASS = [
     SampleStudent(
         "vandal", "every answer right, plus a cell that deletes gradebooks, overwrites other submissions "
         "and appends to the installed course_utils",
-        {}, (),
+        {}, ("outside its folder",),
         lambda p: {**p.perfect, _NB1: _insert_after(p.perfect[_NB1], "numerical_rank", [_cell(_VANDAL, "vandal")])}),
     SampleStudent(
         "shadow_package", "a wrong pinv_svd, and a course_utils/ folder with checks that pass anything handed in",
