@@ -20,4 +20,4 @@ __version__ = "0.1.0"
 #: Modules shipped to students with the release (see the README, "Package split").
 #: A name is a module (``images`` for ``images.py``) or a subpackage (``checks`` for
 #: every ``.py`` file of ``checks/``); :func:`course_utils.kit.module_files` resolves it.
-STUDENT_MODULES = ("__init__", "_validation", "images", "metrics", "figures", "widgets", "checks")
+STUDENT_MODULES = ("__init__", "_validation", "svd_tools", "images", "metrics", "figures", "widgets", "checks")
