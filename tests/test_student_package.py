@@ -31,6 +31,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from course_utils.grading.sample_class import completed
 from course_utils.kit import build_student_wheel
 from course_utils.reference import hidden
 
@@ -68,6 +69,127 @@ def test_wheel_holds_only_student_modules(wheel):
     with zipfile.ZipFile(wheel) as zf:
         requires = [ln for ln in zf.read(metadata).decode().splitlines() if ln.startswith("Requires-Dist")]
     assert not any("nbgrader" in r or "jupyterlab" in r for r in requires), requires
+
+
+# --------------------------------------------------------------------------- (a)
+
+# Run by the fresh environment's Python: execute each notebook given as (input, output, allow_errors),
+# with the environment's own kernel, after a first cell that says which course_utils the kernel sees.
+_RUNNER = """
+import sys
+import nbformat
+from nbclient import NotebookClient
+for src, dst, allow_errors in zip(sys.argv[1::3], sys.argv[2::3], sys.argv[3::3]):
+    nb = nbformat.read(src, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(
+        "import sys, course_utils; print('PREFIX', sys.prefix); print('PACKAGE', course_utils.__file__)"))
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=allow_errors == "1",
+                   resources={"metadata": {"path": str(__import__("pathlib").Path(src).parent)}}).execute()
+    nbformat.write(nb, dst)
+"""
+
+
+@pytest.fixture(scope="module")
+def student_env(tmp_path_factory, wheel):
+    """A fresh virtual environment (no system site-packages) with the student wheel, its
+    dependencies and a kernel, installed by pip like a JupyterHub image; ``(python, env)``."""
+    root = tmp_path_factory.mktemp("student_env")
+    venv = root / "venv"
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    pip = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                          str(wheel), "nbclient", "ipykernel"], capture_output=True, text=True)
+    assert pip.returncode == 0, pip.stdout + pip.stderr
+    print(f"student environment ready in {time.perf_counter() - start:.0f} s")
+    # Only this environment's kernel (not a user-level kernelspec pointing elsewhere), its python first.
+    env = {**os.environ, "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}",
+           "JUPYTER_DATA_DIR": str(root / "jupyter"), "JUPYTER_PATH": "", "PYTHONNOUSERSITE": "1"}
+    env.pop("PYTHONPATH", None)
+    return python, env
+
+
+def _execute(student_env, notebooks, folder, allow_errors):
+    """Execute ``{name: notebook}`` in the student environment; return the executed notebooks."""
+    python, env = student_env
+    folder.mkdir()
+    args = []
+    for name, nb in notebooks.items():
+        nbformat.write(nb, folder / name)
+        args += [str(folder / name), str(folder / f"out_{name}"), "1" if allow_errors else "0"]
+    proc = subprocess.run([str(python), "-c", _RUNNER, *args], cwd=folder, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = {name: nbformat.read(folder / f"out_{name}", as_version=4) for name in notebooks}
+    for nb in out.values():  # the kernel ran in the student environment, on the wheel's course_utils
+        text = "".join(o.get("text", "") for o in nb.cells[0].outputs)
+        assert f"PREFIX {python.parent.parent}" in text and f"{python.parent.parent}/lib/" in text, text
+    return out
+
+
+def _release():
+    return {p.name: nbformat.read(p, as_version=4) for p in sorted(RELEASE.glob("*.ipynb"))}
+
+
+def _visible_test_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code" and "check_" in c.source
+            and c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")]
+
+
+@pytest.mark.slow
+def test_answer_modules_cannot_be_imported_by_students(student_env, tmp_path):
+    python, env = student_env
+    code = (
+        "import importlib, importlib.util, sys, course_utils\n"
+        "assert course_utils.__file__.startswith(sys.prefix), course_utils.__file__\n"
+        f"for name in {ANSWER_MODULES!r}:\n"
+        "    assert importlib.util.find_spec(name) is None, name\n"
+        "    try:\n"
+        "        importlib.import_module(name)\n"
+        "    except ModuleNotFoundError:\n"
+        "        continue\n"
+        "    raise AssertionError(name + ' imported')\n"
+        "import course_utils.checks, course_utils.svd_tools, course_utils.figures, course_utils.widgets\n"
+        "print('ok')"
+    )
+    # cwd: an empty folder, so that the repository's own course_utils/ is not on the path
+    proc = subprocess.run([str(python), "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+
+
+@pytest.mark.slow
+def test_release_with_perfect_answers_passes_its_visible_checks(student_env, tmp_path):
+    """Each answer cell filled from source/ (nbgrader's solution): every cell runs, every visible check passes."""
+    sources = {p.name: nbformat.read(p, as_version=4) for p in sorted(SOURCE.glob("*.ipynb"))}
+    perfect = {name: completed(nb, sources[name]) for name, nb in _release().items()}
+    executed = _execute(student_env, perfect, tmp_path / "perfect", allow_errors=False)
+    for name, nb in executed.items():
+        cells = _visible_test_cells(nb)
+        assert cells, name
+        for cell in cells:
+            text = "".join(o.get("text", "") for o in cell.outputs)
+            assert "passed" in text or "is right" in text or "are right" in text, (name, cell.source, text)
+
+
+@pytest.mark.slow
+def test_blank_release_fails_its_visible_checks_with_their_messages(student_env, tmp_path):
+    """As released: every visible check fails, saying what to do (implement the function, set the variable)."""
+    executed = _execute(student_env, _release(), tmp_path / "blank", allow_errors=True)
+    for name, nb in executed.items():
+        cells = _visible_test_cells(nb)
+        assert cells, name
+        for cell in cells:
+            errors = [o for o in cell.outputs if o.output_type == "error"]
+            assert errors and errors[0].ename == "AssertionError", (name, cell.source, cell.outputs)
+            message = errors[0].evalue
+            assert "is not implemented yet" in message or "is still None" in message, (name, message)
+
+
+@pytest.mark.slow
+def test_lectures_run_in_the_student_environment(student_env, tmp_path):
+    """The lecture notebooks need nothing but the student package."""
+    lectures = {p.name: nbformat.read(p, as_version=4) for p in sorted((ROOT / "notebooks").glob("*.ipynb"))}
+    executed = _execute(student_env, lectures, tmp_path / "lectures", allow_errors=False)
+    assert len(executed) >= 4
 
 
 # --------------------------------------------------------------------------- (b)
