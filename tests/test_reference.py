@@ -532,7 +532,7 @@ def denoise_float32(image, k):
 
 
 ALTERNATIVES = [
-    ("numerical_rank", [rank_eps_of_dtype, rank_float64, rank_scipy, np.linalg.matrix_rank]),
+    ("numerical_rank", [rank_eps_of_dtype, rank_float64, rank_scipy]),  # matrix_rank: forbidden by the task
     ("pinv", [pinv_numpy, pinv_scipy_full_flipped, pinv_float32]),
     ("lstsq_min_norm", [lstsq_numpy, lstsq_scipy_full, lstsq_float32]),
     ("condition_numbers", [cond_numpy, cond_model, cond_eigh_and_square]),
@@ -749,7 +749,11 @@ def test_condition_numbers_tolerance_is_loose_only_for_ill_conditioned_cases():
     ],
 )
 def test_gram_eigenvalues_diagnoses_mistakes(check, fn, pattern):
-    fails(check, fn, pattern)
+    if check is hidden.hidden_check_gram_eigenvalues and "svd" in fn.__code__.co_names:
+        # the task asks for eigvalsh, not the SVD: the hidden check says so first
+        fails(check, fn, r"calls numpy\.linalg\.svd, which this question forbids", ForbiddenCallError)
+    else:
+        fails(check, fn, pattern)
 
 
 def test_gram_eigenvalues_wide_case_messages():
@@ -1180,3 +1184,37 @@ def test_unrecognised_wrong_answers_still_get_the_formula():
           r"(?s)max abs error .* The PSNR of A_k is 10 log10\(1 / mean\(\(clean - A_k\)\*\*2\)\)")
     fails(checks.check_gavish_donoho_threshold, lambda s, shape, sigma=None: 1.0,
           r"returned 1 but tau is 11\.547: tau = lambda\*\(beta\) sqrt\(max\(m, n\)\) sigma")
+
+
+# ---------------------------------------------------------------------------
+# Rules the task states are enforced by the hidden checks
+# ---------------------------------------------------------------------------
+
+
+def _rank_by_matrix_rank(A):
+    return int(np.linalg.matrix_rank(A))
+
+
+def _gram_by_svd(A):
+    s = np.linalg.svd(A, compute_uv=False)
+    return np.concatenate([s**2, np.zeros(A.shape[1] - s.size)])
+
+
+def _gram_by_scipy_svdvals(A):
+    s = scipy.linalg.svdvals(A)
+    return np.concatenate([s**2, np.zeros(A.shape[1] - s.size)])
+
+
+@pytest.mark.parametrize("check, fn", [
+    (hidden.hidden_check_numerical_rank, _rank_by_matrix_rank),
+    (hidden.hidden_check_numerical_rank, np.linalg.matrix_rank),
+    (hidden.hidden_check_gram_eigenvalues, _gram_by_svd),
+    (hidden.hidden_check_gram_eigenvalues, _gram_by_scipy_svdvals),
+], ids=["matrix_rank", "matrix_rank_alias", "gram_by_np_svd", "gram_by_scipy_svdvals"])
+def test_stated_rules_are_enforced(check, fn):
+    """1b says "Do not call np.linalg.matrix_rank"; 3a says "with np.linalg.eigvalsh (not from the SVD)".
+
+    Each of these answers gives the right numbers, so only the rule can fail it.
+    """
+    with pytest.raises(ForbiddenCallError):
+        check(fn, verbose=False)

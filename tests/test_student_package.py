@@ -17,7 +17,6 @@ import ast
 import doctest
 import importlib
 import inspect
-import json
 import os
 import re
 import subprocess

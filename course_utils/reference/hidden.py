@@ -49,6 +49,12 @@ __all__ = [
 
 _RTOL = 1e-5
 
+#: The task says "Do not call np.linalg.matrix_rank" (question 1b).
+RANK_FORBIDDEN = ("numpy.linalg.matrix_rank",)
+
+#: The task says "computed with np.linalg.eigvalsh (not from the SVD)" (question 3a).
+SVD_FORBIDDEN = ("numpy.linalg.svd", "scipy.linalg.svd", "scipy.linalg.svdvals", "scipy.sparse.linalg.svds")
+
 
 def _product(m, n, r, seed, scale=1.0):
     """Seeded ``B @ C`` of rank r: its other singular values are round-off, ~1e-16 s[0]."""
@@ -92,7 +98,7 @@ def _gd_coefficients(beta):
 
 
 def hidden_check_numerical_rank(fn, *, verbose=True):
-    """Hidden check of ``numerical_rank(A)``: vectors, extreme scales, round-off, float32.
+    """Hidden check of ``numerical_rank(A)``: no ``matrix_rank``; vectors, extreme scales, round-off, float32.
 
     Parameters
     ----------
@@ -133,7 +139,8 @@ def hidden_check_numerical_rank(fn, *, verbose=True):
         ("an 8x5 float32 matrix of full rank 5", _matrix(8, 5, [4, 3, 2, 1.5, 1], 108).astype(np.float32)),
     ]
     cases = [(desc, A, solutions.numerical_rank(A)) for desc, A in specs]
-    checks._check_numerical_rank(fn, cases, check="hidden_check_numerical_rank", verbose=verbose)
+    checks._check_numerical_rank(fn, cases, check="hidden_check_numerical_rank", forbidden=RANK_FORBIDDEN,
+                                 verbose=verbose)
 
 
 def hidden_check_pinv(fn, *, verbose=True):
@@ -280,7 +287,7 @@ def hidden_check_condition_numbers(fn, *, verbose=True):
 
 
 def hidden_check_gram_eigenvalues(fn, *, verbose=True):
-    """Hidden check of ``gram_eigenvalues(A)``: vectors, zero matrix, wide, rank-deficient, scaled.
+    """Hidden check of ``gram_eigenvalues(A)``: no SVD; vectors, zero matrix, wide, rank-deficient, scaled.
 
     Parameters
     ----------
@@ -312,8 +319,11 @@ def hidden_check_gram_eigenvalues(fn, *, verbose=True):
         ("a 10x6 matrix with entries about 1e3", 1e3 * _matrix(10, 6, [6, 5, 4, 3, 2, 1], 145)),
         ("an 8x8 matrix of rank 3", _product(8, 8, 3, 146)),
     ]
-    cases = [(desc, A, solutions.gram_eigenvalues(A)) for desc, A in specs]
-    checks._check_gram_eigenvalues(fn, cases, check="hidden_check_gram_eigenvalues", verbose=verbose)
+    # The exact eigenvalues, s**2 padded with zeros (the answer's eigvalsh gives round-off for the zeros).
+    cases = [(desc, A, np.concatenate([np.linalg.svd(A, compute_uv=False) ** 2,
+                                       np.zeros(A.shape[1] - min(A.shape))])) for desc, A in specs]
+    checks._check_gram_eigenvalues(fn, cases, check="hidden_check_gram_eigenvalues", forbidden=SVD_FORBIDDEN,
+                                   verbose=verbose)
 
 
 def hidden_check_eckart_young_errors(fn, *, verbose=True):
