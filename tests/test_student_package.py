@@ -383,10 +383,24 @@ def _mark_scheme_sentences():
     return sentences
 
 
+def _mark_scheme_leaks(texts):
+    """``where: sentence`` for each mark-scheme sentence found in ``{where: text}`` (whitespace-normalised)."""
+    texts = {where: " ".join(text.split()) for where, text in texts.items()}
+    return [f"{where}: {s[:60]}..." for s in _mark_scheme_sentences() for where, t in texts.items() if s in t]
+
+
 def test_no_mark_scheme_sentence_in_student_files(wheel):
-    texts = {name: " ".join(text.split()) for name, text in _wheel_sources(wheel).items()}
+    texts = dict(_wheel_sources(wheel))
     for path in sorted(RELEASE.glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        texts[path.name] = " ".join(" ".join(cell.source for cell in nb.cells).split())
-    found = [f"{where}: {s[:60]}..." for s in _mark_scheme_sentences() for where, t in texts.items() if s in t]
+        texts[path.name] = " ".join(cell.source for cell in nb.cells)
+    found = _mark_scheme_leaks(texts)
     assert not found, found
+
+
+def test_the_mark_scheme_comparison_can_fail():
+    """A rubric sentence pasted into a docstring, with other line breaks, is caught."""
+    sentence = sorted(_mark_scheme_sentences())[0]
+    words = sentence.split()
+    planted = '"""Notes\n    ' + " ".join(words[:3]) + "\n    " + " ".join(words[3:]) + '\n"""'
+    assert _mark_scheme_leaks({"course_utils/checks/demo.py": planted})
