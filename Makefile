@@ -11,7 +11,7 @@ help:
 	@echo "make test     the whole test suite"
 	@echo "make lab      JupyterLab with the nbgrader extensions"
 	@echo "make release  regenerate release/ from source/ with nbgrader"
-	@echo "make student-kit  dist/week5_svd_student.zip: release + the student part of course_utils"
+	@echo "make student-kit  dist/: the student wheel, the release notebooks beside it, and a zip kit"
 	@echo "make bench    performance figures (ratios measured in one run)"
 
 venv: $(VENV)/.installed

@@ -2,8 +2,10 @@
 
 One module per job:
 
-``linalg``      SVD, rank-k reconstruction, numerical rank, pseudo-inverse, least squares,
-                Eckart-Young errors, rank choice, Gavish-Donoho threshold, truncated SVD.
+``svd_tools``   the SVD as a tool: factorise once, rank-k from the factors, truncated SVD
+                of large images (what the lectures use; it answers no assignment question).
+``linalg``      everything of ``svd_tools`` plus numerical rank, pseudo-inverse, least squares,
+                Eckart-Young errors, rank choice, Gavish-Donoho threshold (instructor only).
 ``images``      bundled offline sample images, a student's own file, noise, ``to_uint8``.
 ``metrics``     relative error, PSNR, SSIM, storage and compression ratio.
 ``figures``     matplotlib figures (each returns its ``Figure``).
@@ -11,8 +13,9 @@ One module per job:
 ``checks``      what the assignment's visible test cells call.
 ``reference``   the instructor's answers and hidden checks (instructor only).
 
-Students receive only the modules in :data:`STUDENT_MODULES`; ``linalg`` and
-``reference`` hold the answers to assignment questions and stay with the instructor.
+Students receive only the modules in :data:`STUDENT_MODULES` (the student wheel of
+``make student-kit``); ``linalg``, ``reference``, ``grading`` and ``kit`` hold answers or
+grading machinery and stay with the instructor.
 """
 
 __version__ = "0.1.0"
@@ -20,4 +23,4 @@ __version__ = "0.1.0"
 #: Modules shipped to students with the release (see the README, "Package split").
 #: A name is a module (``images`` for ``images.py``) or a subpackage (``checks`` for
 #: every ``.py`` file of ``checks/``); :func:`course_utils.kit.module_files` resolves it.
-STUDENT_MODULES = ("__init__", "_validation", "images", "metrics", "figures", "widgets", "checks")
+STUDENT_MODULES = ("__init__", "_validation", "svd_tools", "images", "metrics", "figures", "widgets", "checks")

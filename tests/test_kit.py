@@ -32,7 +32,7 @@ def test_student_modules_do_not_import_instructor_modules(module):
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory):
     dest = tmp_path_factory.mktemp("kit")
-    with zipfile.ZipFile(build_student_kit(dest)) as zf:
+    with zipfile.ZipFile(build_student_kit(dest)["zip"]) as zf:
         zf.extractall(dest / "unzipped")
         return dest / "unzipped", zf.namelist()
 
@@ -51,6 +51,7 @@ def test_kit_imports_without_instructor_modules(kit):
         "import sys; sys.meta_path = [f for f in sys.meta_path if 'editable' not in repr(f).lower()];"
         "sys.path.insert(0, 'week5_svd');"
         "import course_utils, course_utils.checks, course_utils.figures, course_utils.images, course_utils.widgets;"
+        "import course_utils.svd_tools;"
         "assert course_utils.__file__.startswith(%r), course_utils.__file__;"
         "import importlib.util as u; assert u.find_spec('course_utils.linalg') is None;"
         "assert u.find_spec('course_utils.reference') is None; print('ok')"

@@ -20,6 +20,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from course_utils import STUDENT_MODULES
+
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 IDS = [path.name for path in NOTEBOOKS]
@@ -114,6 +116,16 @@ def test_reads_as_a_chapter(path):
     )
     headings = [cell.source for cell in nb.cells if cell.cell_type == "markdown" and cell.source.startswith("## Summary")]
     assert len(headings) == 1
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_imports_only_student_modules(path):
+    """Students run the lectures on the student package: no ``linalg``, ``reference``, ``grading``, ``kit``."""
+    code = "\n".join(cell.source for cell in _code_cells(_read(path)))
+    used = set(re.findall(r"from course_utils import ([\w, ]+)", code))
+    used = {name.strip() for names in used for name in names.split(",")}
+    used |= set(re.findall(r"(?:from|import) course_utils\.(\w+)", code))
+    assert used <= set(STUDENT_MODULES), f"{path.name} imports {sorted(used - set(STUDENT_MODULES))}, not in the student package"
 
 
 @pytest.mark.slow

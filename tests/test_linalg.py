@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from course_utils import linalg as la
+from course_utils import svd_tools
 
 EPS = np.finfo(float).eps
 Case = namedtuple("Case", ["name", "A", "rank"])
@@ -485,7 +486,7 @@ def test_truncation_report_partial_exact_s_and_chunks(decaying, monkeypatch):
     full = la.truncation_error_report(A, factors, exact_s=exact)
     partial = la.truncation_error_report(A, factors, exact_s=exact[:10])
     assert partial["optimal_error"] == pytest.approx(full["optimal_error"], rel=1e-9)
-    monkeypatch.setattr(la, "_CHUNK_ELEMENTS", 7 * 400 + 5)  # 7 rows per block, last block short
+    monkeypatch.setattr(svd_tools, "_CHUNK_ELEMENTS", 7 * 400 + 5)  # 7 rows per block, last block short
     chunked = la.truncation_error_report(A, factors)
     assert chunked["frobenius_error"] == pytest.approx(full["frobenius_error"], rel=1e-12)
     assert chunked["optimal_error"] is None and chunked["ratio"] is None

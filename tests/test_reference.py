@@ -19,7 +19,7 @@ import skimage.metrics
 import skimage.util
 
 from course_utils import checks, images, linalg, metrics
-from course_utils.checks import ForbiddenCallError
+from course_utils.checks import ForbiddenCallError, part1, part2, part3
 from course_utils.reference import hidden
 from course_utils.reference import solutions as S
 
@@ -116,7 +116,7 @@ def test_condition_numbers_match_np_linalg_cond(name):
 
 
 def test_condition_numbers_of_exactly_singular_matrices_are_inf():
-    for _, A in checks._condition_cases()[-1:]:
+    for _, A, _expected in checks._condition_cases()[-1:]:
         assert S.condition_numbers(A) == (np.inf, np.inf)
     assert S.condition_numbers(np.diag([2.0, 1.0, 0.0])) == (np.inf, np.inf)
 
@@ -242,9 +242,9 @@ def test_hidden_imports_only_course_utils_numpy_scipy_skimage():
     tree = ast.parse(pathlib.Path(hidden.__file__).read_text())
     modules = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     modules |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
-    allowed = ("__future__", "numpy", "scipy", "skimage", "course_utils.checks", "course_utils.reference",
+    allowed = ("__future__", "functools", "numpy", "scipy", "skimage", "course_utils.checks", "course_utils.reference",
                "course_utils.linalg", "course_utils")
-    assert modules and all(m.split(".")[0] in {"__future__", "numpy", "scipy", "skimage"} or m in allowed
+    assert modules and all(m.split(".")[0] in {"__future__", "functools", "numpy", "scipy", "skimage"} or m in allowed
                            for m in modules), modules
 
 
@@ -270,14 +270,31 @@ def test_the_traps_are_armed():
     assert s_near[-1] < 60 * EPS * s_near[0] < s_near[-2]
     # Gavish-Donoho: every mistake gives a number 1 % away from the right one (but sigma**2 and a
     # missing sigma when sigma = 1, which _gd_hint skips).
-    for _, s, shape, sigma in checks._gd_cases():
-        tau = checks._gd_expected(s, shape, sigma)
+    for (_, s, shape, sigma), tau in zip(checks._gd_cases(), part3._GD_VISIBLE_TAU):
         for candidate, hint in checks._gd_candidates(s, shape, sigma):
             assert abs(candidate / tau - 1) > 0.01 or (sigma == 1 and "multiply by sigma" in hint), hint
     # The exact omega(beta) is within GD_UNKNOWN_RTOL of the polynomial for the hidden aspect ratios.
     for beta in (1.0, 0.5, 0.25, 0.1, 0.05):
         exact = linalg.optimal_hard_threshold_coef(beta, sigma_known=False)
-        assert abs(checks._gd_omega(beta) / exact - 1) < checks.GD_UNKNOWN_RTOL / 2
+        assert abs(hidden._gd_omega(beta) / exact - 1) < checks.GD_UNKNOWN_RTOL / 2
+
+
+def test_visible_literals_agree_with_the_reference():
+    """The answers the visible checks store as literals are the reference's answers to their cases."""
+    for beta, (lam, omega) in part3._GD_COEFFICIENTS.items():
+        assert (lam, omega) == pytest.approx(hidden._gd_coefficients(beta), rel=1e-12), beta
+    for (_, s, shape, sigma), tau in zip(checks._gd_cases(), part3._GD_VISIBLE_TAU):
+        m, n = shape
+        lam, omega = hidden._gd_coefficients(min(m, n) / max(m, n))
+        formula = omega * np.median(s) if sigma is None else lam * np.sqrt(max(m, n)) * sigma
+        assert tau == pytest.approx(formula, rel=1e-12)
+        assert tau == pytest.approx(S.gavish_donoho_threshold(s, shape, sigma), rel=checks.GD_UNKNOWN_RTOL)
+    for (_, image), expected in zip(checks._uint8_cases(), part2._UINT8_EXPECTED):
+        assert bytes.fromhex(expected) == S.to_uint8_image(image).tobytes()
+    for _, A, expected in part1._gram_cases():
+        assert S.gram_eigenvalues(A) == pytest.approx(expected, abs=1e-12)
+    for _, A, expected in checks._condition_cases():
+        assert S.condition_numbers(A) == pytest.approx(expected, rel=1e-8)
 
 
 # ---------------------------------------------------------------------------
@@ -515,7 +532,7 @@ def denoise_float32(image, k):
 
 
 ALTERNATIVES = [
-    ("numerical_rank", [rank_eps_of_dtype, rank_float64, rank_scipy, np.linalg.matrix_rank]),
+    ("numerical_rank", [rank_eps_of_dtype, rank_float64, rank_scipy]),  # matrix_rank: forbidden by the task
     ("pinv", [pinv_numpy, pinv_scipy_full_flipped, pinv_float32]),
     ("lstsq_min_norm", [lstsq_numpy, lstsq_scipy_full, lstsq_float32]),
     ("condition_numbers", [cond_numpy, cond_model, cond_eigh_and_square]),
@@ -732,7 +749,11 @@ def test_condition_numbers_tolerance_is_loose_only_for_ill_conditioned_cases():
     ],
 )
 def test_gram_eigenvalues_diagnoses_mistakes(check, fn, pattern):
-    fails(check, fn, pattern)
+    if check is hidden.hidden_check_gram_eigenvalues and "svd" in fn.__code__.co_names:
+        # the task asks for eigvalsh, not the SVD: the hidden check says so first
+        fails(check, fn, r"calls numpy\.linalg\.svd, which this question forbids", ForbiddenCallError)
+    else:
+        fails(check, fn, pattern)
 
 
 def test_gram_eigenvalues_wide_case_messages():
@@ -1163,3 +1184,37 @@ def test_unrecognised_wrong_answers_still_get_the_formula():
           r"(?s)max abs error .* The PSNR of A_k is 10 log10\(1 / mean\(\(clean - A_k\)\*\*2\)\)")
     fails(checks.check_gavish_donoho_threshold, lambda s, shape, sigma=None: 1.0,
           r"returned 1 but tau is 11\.547: tau = lambda\*\(beta\) sqrt\(max\(m, n\)\) sigma")
+
+
+# ---------------------------------------------------------------------------
+# Rules the task states are enforced by the hidden checks
+# ---------------------------------------------------------------------------
+
+
+def _rank_by_matrix_rank(A):
+    return int(np.linalg.matrix_rank(A))
+
+
+def _gram_by_svd(A):
+    s = np.linalg.svd(A, compute_uv=False)
+    return np.concatenate([s**2, np.zeros(A.shape[1] - s.size)])
+
+
+def _gram_by_scipy_svdvals(A):
+    s = scipy.linalg.svdvals(A)
+    return np.concatenate([s**2, np.zeros(A.shape[1] - s.size)])
+
+
+@pytest.mark.parametrize("check, fn", [
+    (hidden.hidden_check_numerical_rank, _rank_by_matrix_rank),
+    (hidden.hidden_check_numerical_rank, np.linalg.matrix_rank),
+    (hidden.hidden_check_gram_eigenvalues, _gram_by_svd),
+    (hidden.hidden_check_gram_eigenvalues, _gram_by_scipy_svdvals),
+], ids=["matrix_rank", "matrix_rank_alias", "gram_by_np_svd", "gram_by_scipy_svdvals"])
+def test_stated_rules_are_enforced(check, fn):
+    """1b says "Do not call np.linalg.matrix_rank"; 3a says "with np.linalg.eigvalsh (not from the SVD)".
+
+    Each of these answers gives the right numbers, so only the rule can fail it.
+    """
+    with pytest.raises(ForbiddenCallError):
+        check(fn, verbose=False)

@@ -10,10 +10,19 @@ that hidden tests can reuse them.
 
 Design decisions
 ----------------
-* Expected values come from numpy/scipy directly (``np.linalg.svd``,
-  ``np.linalg.matrix_rank``, ``np.linalg.lstsq``, ``scipy.linalg.pinv``),
-  never from ``course_utils.linalg`` or ``course_utils.reference``, which
-  students do not receive.
+* Students receive this package, so it holds no answer: no docstring example
+  solves a question (the examples call a check on a wrong function), and no
+  function here has the contract of a graded one.  Expected values are
+  literals for the fixed visible cases (the chosen singular values give the
+  eigenvalues and condition numbers; the uint8 images, energy ranks and
+  Gavish-Donoho thresholds are stored), or come from public routines
+  (``np.linalg.matrix_rank``, ``np.linalg.lstsq``, ``scipy.linalg.pinv``,
+  :mod:`course_utils.svd_tools`, :func:`course_utils.metrics.psnr`), or the
+  check verifies a definition (Penrose conditions, the energy rank, the
+  rank of the output).  Never from ``course_utils.linalg`` or
+  ``course_utils.reference``, which students do not receive; the hidden
+  checks there compute their expected answers and pass formulas
+  (``coefficients=``) where the visible checks use literal tables.
 * Each question has a private runner (``_check_pinv(fn, cases, ...)``) that
   runs the student's function on cases carrying their expected answers and
   diagnoses the mistakes; a visible check builds a few cases, and the
@@ -125,8 +134,6 @@ from .part3 import (  # noqa: F401
     _denoise_cases,
     _gd_candidates,
     _gd_cases,
-    _gd_expected,
-    _gd_omega,
     _per_channel,
 )
 

@@ -14,6 +14,7 @@ from ._core import (
     _effective_rtol, _matrix, _mismatch_message, _passed, _require_callable, _run, _short,
     assert_array_answer, assert_integer_answer, assert_penrose_conditions,
 )
+from ..svd_tools import reconstruct
 from .forbidden import DEFAULT_FORBIDDEN, _fn_name, assert_no_forbidden_calls
 
 __all__ = [
@@ -33,8 +34,10 @@ __all__ = [
 # Each question has a private runner ``_check_<question>(fn, cases, *, check,
 # forbidden, verbose)`` that runs `fn` on cases holding their expected answers
 # and diagnoses the mistakes.  The visible ``check_*`` functions build a few
-# cases with numpy/scipy; the instructor's hidden checks call the same runners
-# with more cases, so both give the same advice.
+# fixed cases whose expected answers are literals or come from public numpy/scipy
+# routines; the instructor's hidden checks call the same runners with more cases,
+# so both give the same advice.  Nothing here computes an answer with a question's
+# contract: that is the instructor's part (course_utils.reference).
 
 
 def _numerical_rank_cases():
@@ -121,8 +124,12 @@ def check_numerical_rank(fn, *, forbidden=(), verbose=True):
 
     Examples
     --------
-    >>> check_numerical_rank(lambda A: np.linalg.matrix_rank(A))
-    check_numerical_rank: all 6 cases passed.
+    A function that returns the largest possible rank fails on the first
+    rank-deficient matrix:
+
+    >>> check_numerical_rank(lambda A: min(A.shape))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    AssertionError: <lambda>(A) returned 4 but the rank is 2: ...
     """
     cases = [(desc, A, int(np.linalg.matrix_rank(A))) for desc, A in _numerical_rank_cases()]
     _check_numerical_rank(fn, cases, check="check_numerical_rank", forbidden=forbidden, verbose=verbose)
@@ -188,12 +195,11 @@ def check_pinv(fn, *, forbidden=DEFAULT_FORBIDDEN, verbose=True):
 
     Examples
     --------
-    >>> def pinv_svd(A):
-    ...     U, s, Vt = np.linalg.svd(A, full_matrices=False)
-    ...     keep = s > max(A.shape) * np.finfo(float).eps * s[0]
-    ...     return (Vt[keep].T / s[keep]) @ U[:, keep].T
-    >>> check_pinv(pinv_svd)
-    check_pinv: all 6 cases passed.
+    The transpose is not the pseudo-inverse:
+
+    >>> check_pinv(lambda A: A.T)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    AssertionError: <lambda>(A) fails the Penrose condition A A+ A = A (max relative error 7.37): it equals A.T ...
     """
     cases = [(desc, A, scipy.linalg.pinv(A)) for desc, A in _pinv_cases()]
     _check_pinv(fn, cases, check="check_pinv", forbidden=forbidden, verbose=verbose)
@@ -302,33 +308,26 @@ def check_lstsq_min_norm(fn, *, forbidden=DEFAULT_FORBIDDEN, verbose=True):
 
     Examples
     --------
-    >>> def lstsq_min_norm(A, b):
-    ...     U, s, Vt = np.linalg.svd(A, full_matrices=False)
-    ...     keep = s > max(A.shape) * np.finfo(float).eps * s[0]
-    ...     return Vt[keep].T @ ((U[:, keep].T @ b) / s[keep])
-    >>> check_lstsq_min_norm(lstsq_min_norm)
-    check_lstsq_min_norm: all 4 cases passed.
+    >>> check_lstsq_min_norm(lambda A, b: np.zeros(A.shape[1]))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    AssertionError: <lambda>(A, b) does not minimise ||A x - b||: its residual is ...
     """
     cases = [(desc, A, b, np.linalg.lstsq(A, b, rcond=None)[0]) for desc, A, b in _lstsq_cases()]
     _check_lstsq_min_norm(fn, cases, check="check_lstsq_min_norm", forbidden=forbidden, verbose=verbose)
 
 
-def _kappa(M):
-    """2-norm condition number ``s[0] / s[-1]``; inf when the smallest singular value is exactly 0."""
-    s = np.linalg.svd(M, compute_uv=False)
-    return float("inf") if s[-1] == 0 else float(s[0] / s[-1])
-
-
 def _condition_cases():
+    """``[(desc, A, (kappa(A), kappa(A^T A)))]``: the singular values are chosen, so the answers are literals."""
     # A zero LAST column gives an exactly zero singular value (for A and A^T A) in
     # every LAPACK driver; a zero column elsewhere leaves round-off (~1e-17).
     singular = np.hstack([_matrix(5, 2, [2, 1], 44), np.zeros((5, 1))])
     return [
-        ("a square 4x4 non-symmetric matrix with kappa(A) = 10", _matrix(4, 4, [5, 2, 1, 0.5], 41)),
-        ("a tall 6x3 matrix of full column rank with kappa(A) = 3", _matrix(6, 3, [3, 2, 1], 42)),
+        ("a square 4x4 non-symmetric matrix with kappa(A) = 10", _matrix(4, 4, [5, 2, 1, 0.5], 41), (10.0, 100.0)),
+        ("a tall 6x3 matrix of full column rank with kappa(A) = 3", _matrix(6, 3, [3, 2, 1], 42), (3.0, 9.0)),
         ("a tall 8x4 ill-conditioned matrix with kappa(A) = 1e4, so kappa(A^T A) = 1e8",
-         _matrix(8, 4, [1, 1e-1, 1e-2, 1e-4], 43)),
-        ("a singular 5x3 matrix whose last column is zero (both condition numbers are np.inf)", singular),
+         _matrix(8, 4, [1, 1e-1, 1e-2, 1e-4], 43), (1e4, 1e8)),
+        ("a singular 5x3 matrix whose last column is zero (both condition numbers are np.inf)", singular,
+         (np.inf, np.inf)),
     ]
 
 
@@ -346,7 +345,8 @@ def _kappa_hint(value, expected, A, which):
             "value), not s[-1] / s[0]"
         )
     if which == "AtA":
-        kappa_a = _kappa(A)
+        with np.errstate(all="ignore"):  # np.inf for an exactly singular A
+            kappa_a = float(np.linalg.cond(A))
         if _close_scalar(value, kappa_a, 1e-6):
             return (
                 f"it equals kappa(A); the singular values of A^T A are s**2, so kappa(A^T A) = "
@@ -441,29 +441,24 @@ def check_condition_numbers(fn, *, forbidden=(), verbose=True):
 
     Examples
     --------
-    >>> def condition_numbers(A):
-    ...     kappa = lambda M: np.linalg.cond(M)
-    ...     return kappa(A), kappa(A.T @ A)
-    >>> check_condition_numbers(condition_numbers)
-    check_condition_numbers: all 4 cases passed.
+    >>> check_condition_numbers(lambda A: (1.0, 1.0))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    AssertionError: <lambda>(A) returned kappa_A = 1 but it should be 10: ...
     """
-    cases = [(desc, A, (_kappa(A), _kappa(A.T @ A))) for desc, A in _condition_cases()]
+    cases = _condition_cases()
     _check_condition_numbers(fn, cases, check="check_condition_numbers", forbidden=forbidden, verbose=verbose)
 
 
 def _gram_cases():
+    """``[(desc, A, eigenvalues)]``: the singular values are chosen, so the eigenvalues are literals."""
     return [
-        ("a tall 6x3 matrix: its 3 eigenvalues are s**2 = [9, 4, 1]", _matrix(6, 3, [3, 2, 1], 45)),
-        ("a wide 3x5 matrix: s**2 = [9, 4, 1] padded with two zeros", _matrix(3, 5, [3, 2, 1], 46)),
-        ("a square 4x4 matrix of rank 2: [16, 1, 0, 0]", _matrix(4, 4, [4, 1], 47)),
-        ("a tall 7x4 matrix with singular values 10, 1, 0.5, 0.1", _matrix(7, 4, [10, 1, 0.5, 0.1], 48)),
+        ("a tall 6x3 matrix: its 3 eigenvalues are s**2 = [9, 4, 1]", _matrix(6, 3, [3, 2, 1], 45), [9, 4, 1]),
+        ("a wide 3x5 matrix: s**2 = [9, 4, 1] padded with two zeros", _matrix(3, 5, [3, 2, 1], 46),
+         [9, 4, 1, 0, 0]),
+        ("a square 4x4 matrix of rank 2: [16, 1, 0, 0]", _matrix(4, 4, [4, 1], 47), [16, 1, 0, 0]),
+        ("a tall 7x4 matrix with singular values 10, 1, 0.5, 0.1", _matrix(7, 4, [10, 1, 0.5, 0.1], 48),
+         [100, 1, 0.25, 0.01]),
     ]
-
-
-def _gram_expected(A):
-    """The n eigenvalues of A^T A, decreasing: s**2 padded with zeros."""
-    s = np.linalg.svd(A, compute_uv=False)
-    return np.concatenate([s**2, np.zeros(A.shape[1] - s.size)])
 
 
 def _check_gram_eigenvalues(fn, cases, *, check, forbidden=(), verbose=True):
@@ -476,6 +471,7 @@ def _check_gram_eigenvalues(fn, cases, *, check, forbidden=(), verbose=True):
         assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
     for i, (desc, A, expected) in enumerate(cases, 1):
         m, n = A.shape
+        expected = np.asarray(expected, dtype=np.float64)
         got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice)
         with _case(f"case {i} of {len(cases)}: {desc}"):
             arr = _answer_array(got, call)
@@ -544,11 +540,11 @@ def check_gram_eigenvalues(fn, *, forbidden=(), verbose=True):
 
     Examples
     --------
-    >>> check_gram_eigenvalues(lambda A: np.linalg.eigvalsh(A.T @ A)[::-1])
-    check_gram_eigenvalues: all 4 cases passed.
+    >>> check_gram_eigenvalues(lambda A: np.zeros(A.shape[1]))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    AssertionError: <lambda>(A) returned [0, 0, 0] but the eigenvalues of A^T A in decreasing order are [9, 4, 1]: ...
     """
-    cases = [(desc, A, _gram_expected(A)) for desc, A in _gram_cases()]
-    _check_gram_eigenvalues(fn, cases, check="check_gram_eigenvalues", forbidden=forbidden, verbose=verbose)
+    _check_gram_eigenvalues(fn, _gram_cases(), check="check_gram_eigenvalues", forbidden=forbidden, verbose=verbose)
 
 
 def _eckart_young_cases():
@@ -561,7 +557,7 @@ def _eckart_young_cases():
     for what, A, ks in specs:
         U, s, Vt = np.linalg.svd(A, full_matrices=False)
         for k in ks:
-            E = A - (U[:, :k] * s[:k]) @ Vt[:k]
+            E = A - reconstruct(A, k, factors=(U, s, Vt))
             note = (" (A_0 = 0, so the errors are the norms of A)" if k == 0 else
                     f" (k = len(s) = {s.size}: nothing is left out, both errors are 0)" if k == s.size else "")
             cases.append((f"{what}, k = {k}{note}", s, k, (np.linalg.norm(E, 2), np.linalg.norm(E, "fro"))))
@@ -655,10 +651,9 @@ def check_eckart_young_errors(fn, *, forbidden=(), verbose=True):
 
     Examples
     --------
-    >>> def eckart_young_errors(s, k):
-    ...     return (s[k] if k < len(s) else 0.0), np.sqrt(np.sum(s[k:] ** 2))
-    >>> check_eckart_young_errors(eckart_young_errors)
-    check_eckart_young_errors: all 5 cases passed.
+    >>> check_eckart_young_errors(lambda s, k: (0.0, 0.0))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    AssertionError: <lambda>(s, k=2) returned (spectral, frobenius) = (0, 0) but the errors are (3, 3.74166): ...
     """
     _check_eckart_young_errors(fn, _eckart_young_cases(), check="check_eckart_young_errors",
                                forbidden=forbidden, verbose=verbose)

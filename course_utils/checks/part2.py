@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import as_matrix
+from ..svd_tools import reconstruct, reconstruct_many
 from ._core import (
     _CHECK_ATOL, _CHECK_RTOL, _answer_array, _answer_int, _case, _close, _dtype_hint, _effective_rtol,
     _fmt_index, _matrix, _mismatch_message, _passed, _require_callable, _require_set, _run, _short,
@@ -73,11 +74,22 @@ def _rank_k_hint(X, U, s, Vt, k):
     return ""
 
 
-def _energy_k(s, fraction, *, power=2, strict=False):
-    """Smallest k with cumulative energy >= fraction (> fraction when `strict`)."""
+def _kept_fraction(s, power=2):
+    """``kept[k - 1]``: the fraction of ``sum(s**power)`` that the first k singular values hold."""
     w = np.asarray(s, dtype=np.float64) ** power
-    cum = np.cumsum(w) / np.sum(w)
-    return int(np.searchsorted(cum, fraction, side="right" if strict else "left")) + 1
+    return np.cumsum(w) / w.sum()
+
+
+def _is_energy_rank(k, s, fraction, *, power=2, strict=False):
+    """True when `k` is the smallest rank whose first k terms keep `fraction` of ``sum(s**power)``.
+
+    A verification, not a computation of the answer: the rank k itself must come from
+    elsewhere. ``strict`` asks for more than `fraction` (the ``>`` mistake), ``power=1``
+    measures by s (the "sum of singular values" mistake).
+    """
+    kept = _kept_fraction(s, power)
+    reached = kept > fraction if strict else kept >= fraction
+    return 1 <= k <= kept.size and bool(reached[k - 1]) and (k == 1 or not reached[k - 2])
 
 
 def _check_rank_k_approx(fn, cases, *, check, forbidden=(), verbose=True):
@@ -138,13 +150,14 @@ def check_rank_k_approx(fn, *, forbidden=(), verbose=True):
 
     Examples
     --------
-    >>> check_rank_k_approx(lambda U, s, Vt, k: (U[:, :k] * s[:k]) @ Vt[:k])
-    check_rank_k_approx: all 6 cases passed.
+    >>> check_rank_k_approx(lambda U, s, Vt, k: U @ Vt)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    AssertionError: <lambda>(U, s, Vt, k=1) has rank 5 but should have rank 1...
     """
     cases = []
     for desc, A, k in _rank_k_cases():
         U, s, Vt = np.linalg.svd(A, full_matrices=False)
-        cases.append((desc, U, s, Vt, k, (U[:, :k] * s[:k]) @ Vt[:k]))
+        cases.append((desc, U, s, Vt, k, reconstruct(A, k, factors=(U, s, Vt))))
     _check_rank_k_approx(fn, cases, check="check_rank_k_approx", forbidden=forbidden, verbose=verbose)
 
 
@@ -163,8 +176,7 @@ def _check_smallest_rank_for_energy(fn, cases, *, check, forbidden=(), verbose=T
             value = _answer_int(got, call)
             hint = ""
             if value != expected:
-                w = np.asarray(s, dtype=np.float64) ** 2
-                last = float(np.cumsum(w)[-1] / np.sum(w))
+                last = float(_kept_fraction(s)[-1])
                 if value > s.size or last < fraction:
                     hint = (
                         f"no entry of np.cumsum(s**2) / np.sum(s**2) reaches fraction = {fraction} here: "
@@ -172,12 +184,12 @@ def _check_smallest_rank_for_energy(fn, cases, *, check, forbidden=(), verbose=T
                         "and argmax of an all-False array returns 0). Divide the cumulative sum by its own "
                         f"last entry (cum / cum[-1]), or cap k at len(s) = {s.size}"
                     )
-                elif value == _energy_k(s, fraction, strict=True):
+                elif _is_energy_rank(value, s, fraction, strict=True):
                     hint = (
                         f"use >= (the fraction is reached exactly at k = {expected}): k is the "
                         "smallest k with energy >= fraction"
                     )
-                elif value == _energy_k(s, fraction, power=1):
+                elif _is_energy_rank(value, s, fraction, power=1):
                     hint = (
                         "it looks like you measured energy with s instead of s**2: the energy of "
                         "the first k terms is sum(s[:k]**2) / sum(s**2)"
@@ -225,22 +237,20 @@ def check_smallest_rank_for_energy(fn, *, forbidden=(), verbose=True):
 
     Examples
     --------
-    >>> def smallest_rank_for_energy(s, fraction):
-    ...     energy = np.cumsum(s**2) / np.sum(s**2)
-    ...     return int(np.searchsorted(energy, fraction)) + 1
-    >>> check_smallest_rank_for_energy(smallest_rank_for_energy)
-    check_smallest_rank_for_energy: all 6 cases passed.
+    >>> check_smallest_rank_for_energy(lambda s, fraction: 1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    AssertionError: <lambda>(s, 0.95) returned 1 but the answer is 5: ...
     """
-    # Values chosen so the cumulative energies are exact in floating point.
+    # Values chosen so the cumulative energies are exact in floating point; the answers are literals.
     specs = [
-        ("s = [10, 1, 1, 1, 1, 1, 1, 1, 1, 1], fraction 0.95", [10.0] + [1.0] * 9, 0.95),
-        ("s = [4, 3, 2, 1], fraction 0.8", [4.0, 3.0, 2.0, 1.0], 0.8),
-        ("s = [2, 2, 2, 2], fraction 0.5 (reached exactly at k = 2)", [2.0, 2.0, 2.0, 2.0], 0.5),
-        ("s = [10, 6, 3, 1.5, 0.5], fraction 0.95", [10.0, 6.0, 3.0, 1.5, 0.5], 0.95),
-        ("s = [10, 6, 3, 1.5, 0.5], fraction 0.5", [10.0, 6.0, 3.0, 1.5, 0.5], 0.5),
-        ("s = [3, 1, 0, 0], fraction 1.0 (all the energy)", [3.0, 1.0, 0.0, 0.0], 1.0),
+        ("s = [10, 1, 1, 1, 1, 1, 1, 1, 1, 1], fraction 0.95", [10.0] + [1.0] * 9, 0.95, 5),
+        ("s = [4, 3, 2, 1], fraction 0.8", [4.0, 3.0, 2.0, 1.0], 0.8, 2),
+        ("s = [2, 2, 2, 2], fraction 0.5 (reached exactly at k = 2)", [2.0, 2.0, 2.0, 2.0], 0.5, 2),
+        ("s = [10, 6, 3, 1.5, 0.5], fraction 0.95", [10.0, 6.0, 3.0, 1.5, 0.5], 0.95, 3),
+        ("s = [10, 6, 3, 1.5, 0.5], fraction 0.5", [10.0, 6.0, 3.0, 1.5, 0.5], 0.5, 1),
+        ("s = [3, 1, 0, 0], fraction 1.0 (all the energy)", [3.0, 1.0, 0.0, 0.0], 1.0, 2),
     ]
-    cases = [(desc, np.array(s), fraction, _energy_k(s, fraction)) for desc, s, fraction in specs]
+    cases = [(desc, np.array(s), fraction, k) for desc, s, fraction, k in specs]
     _check_smallest_rank_for_energy(fn, cases, check="check_smallest_rank_for_energy",
                                     forbidden=forbidden, verbose=verbose)
 
@@ -256,8 +266,13 @@ def _uint8_cases():
     ]
 
 
-def _uint8_expected(image):
-    return np.rint(np.clip(np.asarray(image, dtype=np.float64), 0.0, 1.0) * 255.0).astype(np.uint8)
+# The expected uint8 images of the three cases above, as literals (hex of their bytes, row-major).
+_UINT8_EXPECTED = (
+    "00ff80d066ffffff0ac6c0a89bbb1c7200ff0000ffffffc800ff81cc0000caff1e0a299807008cb082ff2577b2ffffaa",
+    "c3a51ccf219b5de3fc45ece93a78caf649f9b661083f031c69c7d9bd15b6c59646efcd",
+    "3dea3f0062493b5fc3bd00dc3dffbe00cbcd850097ffe2d01cffdc177ba0caff3574a84d1a1f2eb0ff564d88495c337997f71cffa0"
+    "57008216660af9",
+)
 
 
 def _uint8_hint(a, e, x, wrong):
@@ -360,10 +375,16 @@ def check_to_uint8_image(fn, *, forbidden=UINT8_FORBIDDEN, verbose=True):
 
     Examples
     --------
-    >>> check_to_uint8_image(lambda image: np.rint(np.clip(image, 0, 1) * 255).astype(np.uint8))
-    check_to_uint8_image: all 3 cases passed.
+    Casting without clipping wraps the overshooting pixels around:
+
+    >>> check_to_uint8_image(lambda image: (image * 255).astype(np.uint8))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    AssertionError: <lambda>(image) is wrong at 30 of 48 pixels: ... clip to [0, 1] first ...
     """
-    cases = [(desc, image, _uint8_expected(image)) for desc, image in _uint8_cases()]
+    cases = [
+        (desc, image, np.frombuffer(bytes.fromhex(expected), dtype=np.uint8).reshape(image.shape))
+        for (desc, image), expected in zip(_uint8_cases(), _UINT8_EXPECTED)
+    ]
     _check_to_uint8_image(fn, cases, check="check_to_uint8_image", forbidden=forbidden, verbose=verbose)
 
 
@@ -374,12 +395,6 @@ def _smooth_image(m, n, seed):
     return 0.5 + 0.45 * np.sin(a * x + b * y**2 + c * x * y)
 
 
-def _rank_k_images(A, ks):
-    """Rank-k approximations of the matrix `A` for each k in `ks`, from one SVD."""
-    U, s, Vt = np.linalg.svd(A, full_matrices=False)
-    return [(U[:, :k] * s[:k]) @ Vt[:k] for k in ks]
-
-
 def _rank_errors_cases():
     image = np.random.default_rng(62).uniform(0.0, 1.0, (5, 9))
     return [
@@ -388,11 +403,6 @@ def _rank_errors_cases():
         ("a wide 5x9 gray image; ks = [1, 3, 5] (k = 5 = min(m, n) leaves no error)", image, np.array([1, 3, 5])),
         ("a 7x7 matrix of rank 3; ks = [1, 3, 6] (no error from k = 3 on)", _matrix(7, 7, [3, 2, 1], 64), (1, 3, 6)),
     ]
-
-
-def _rank_errors_expected(A, ks):
-    """Measured relative Frobenius errors ``||A - A_k||_F / ||A||_F``."""
-    return np.array([np.linalg.norm(A - X) for X in _rank_k_images(A, ks)]) / np.linalg.norm(A)
 
 
 def _rank_errors_hint(arr, A, ks):
@@ -486,13 +496,14 @@ def check_rank_errors(fn, *, forbidden=(), verbose=True):
 
     Examples
     --------
-    >>> def rank_errors(image, ks):
-    ...     s = np.linalg.svd(image, compute_uv=False)
-    ...     return np.array([np.sqrt(np.sum(s[k:] ** 2) / np.sum(s**2)) for k in ks])
-    >>> check_rank_errors(rank_errors)
-    check_rank_errors: all 3 cases passed.
+    >>> check_rank_errors(lambda image, ks: np.zeros(len(ks)))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    AssertionError: <lambda>(image, ks=[0, 1, 2, 3]) is wrong: max abs error 1 at index [0] ...
     """
-    cases = [(desc, A, ks, _rank_errors_expected(A, ks)) for desc, A, ks in _rank_errors_cases()]
+    cases = []
+    for desc, A, ks in _rank_errors_cases():
+        approx = reconstruct_many(A, ks)  # the errors are measured on the reconstructions
+        cases.append((desc, A, ks, np.array([np.linalg.norm(A - approx[k]) for k in ks]) / np.linalg.norm(A)))
     _check_rank_errors(fn, cases, check="check_rank_errors", forbidden=forbidden, verbose=verbose)
 
 
@@ -518,22 +529,41 @@ def check_energy_rank_choice(k, image, fraction=0.99, *, name="k_99"):
     Raises
     ------
     AssertionError
-        With a diagnosis (sigma instead of sigma**2, off by one, not an int).
+        With a diagnosis (sigma instead of sigma**2, off by one, too small, not
+        the smallest, not an int).
+
+    Notes
+    -----
+    The check verifies the definition for the given `k` (the first k terms keep
+    at least `fraction` of ``sum(s**2)``, the first k - 1 do not); it never
+    computes the rank itself.
 
     Examples
     --------
     >>> check_energy_rank_choice(1, np.diag([10.0, 1.0]), 0.99)
     check_energy_rank_choice: k_99 = 1 is right.
+    >>> check_energy_rank_choice(2, np.diag([10.0, 1.0]), 0.99)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    AssertionError: k_99 = 2 is not the smallest rank keeping 99 % of the energy: k = 1 already keeps 99.01 %. ...
     """
     _require_set(k, name)
     s = np.linalg.svd(as_matrix(image, "image"), compute_uv=False)
-    expected = _energy_k(s, fraction)
     got = _answer_int(k, name)
-    hint = ""
-    if got == _energy_k(s, fraction, power=1):
-        hint = "that is the rank for the ratio of sum(s), not of sum(s**2): energy uses squared singular values."
-    elif abs(got - expected) == 1:
-        hint = "off by one: k counts singular values, so it is the index of the first cumulative value >= fraction, plus 1."
-    assert_integer_answer(got, expected, name=name, what=f"the smallest rank keeping {fraction:.0%} of the energy",
-                          hint=hint)
-    print(f"check_energy_rank_choice: {name} = {got} is right.")
+    if _is_energy_rank(got, s, fraction):
+        print(f"check_energy_rank_choice: {name} = {got} is right.")
+        return
+    target = f"{100 * fraction:g} % of the energy"
+    if got < 1 or got > s.size:
+        raise AssertionError(f"{name} = {got} is not a rank of this image: 1 <= k <= {s.size}.")
+    kept = _kept_fraction(s)
+    if _is_energy_rank(got, s, fraction, power=1):
+        hint = " That is the rank for the ratio of sum(s), not of sum(s**2): energy uses squared singular values."
+    elif _is_energy_rank(got + 1, s, fraction) or _is_energy_rank(got - 1, s, fraction):
+        hint = (" Off by one: k counts singular values, so it is the index of the first cumulative value "
+                ">= fraction, plus 1.")
+    else:
+        hint = ""
+    if kept[got - 1] < fraction:
+        raise AssertionError(f"{name} = {got} keeps only {100 * kept[got - 1]:.2f} %, less than {target}.{hint}")
+    raise AssertionError(f"{name} = {got} is not the smallest rank keeping {target}: k = {got - 1} already keeps "
+                         f"{100 * kept[got - 2]:.2f} %.{hint}")

@@ -7,12 +7,14 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import as_matrix
+from ..metrics import psnr
+from ..svd_tools import reconstruct, reconstruct_many
 from ._core import (
     _CHECK_RTOL, _answer_array, _answer_int, _answer_scalar, _case, _close, _close_scalar, _effective_rtol,
-    _mismatch_message, _passed, _require_callable, _require_set, _run, _short, assert_integer_answer,
+    _mismatch_message, _passed, _require_callable, _require_set, _run, _short,
 )
 from .forbidden import _fn_name, assert_no_forbidden_calls
-from .part2 import _energy_k, _rank_k_images, _smooth_image
+from .part2 import _is_energy_rank, _smooth_image
 
 __all__ = [
     "GD_UNKNOWN_RTOL",
@@ -28,10 +30,10 @@ __all__ = [
 # ---------------------------------------------------------------------------
 
 
-def _psnr(reference, estimate):
-    """PSNR in dB for images in [0, 1] (data_range 1): ``10 log10(1 / MSE)``, inf for an exact copy."""
-    mse = float(np.mean((reference - estimate) ** 2))
-    return float("inf") if mse == 0 else 10 * np.log10(1.0 / mse)
+def _rank_k_images(A, ks):
+    """``[A_k for k in ks]``, the rank-k approximations of `A` (from one SVD), in the order of `ks`."""
+    approx = reconstruct_many(A, ks)
+    return [approx[k] for k in ks]
 
 
 def _noisy(clean, sigma, seed, *, clip=False):
@@ -50,10 +52,6 @@ def _psnr_cases():
     ]
 
 
-def _psnr_by_rank_expected(noisy, clean, ks):
-    return np.array([_psnr(clean, X) for X in _rank_k_images(noisy, ks)])
-
-
 def _psnr_hint(arr, noisy, clean, ks, expected):
     """Recognise PSNRs measured the wrong way; "" when none matches."""
     approx = _rank_k_images(noisy, ks)
@@ -69,13 +67,13 @@ def _psnr_hint(arr, noisy, clean, ks, expected):
         if moved.any() and np.all(moved | np.isclose(arr, expected, rtol=0, atol=1e-6)):
             return hint
     candidates = [
-        ([_psnr(noisy, X) for X in approx],
+        ([psnr(noisy, X) for X in approx],
          "it measures the approximation against the noisy image; compare it with the clean one: "
          "PSNR(clean, A_k), with A_k the rank-k approximation of noisy"),
-        ([_psnr(clean, X) for X in _rank_k_images(clean, ks)],
+        ([psnr(clean, X) for X in _rank_k_images(clean, ks)],
          "it approximates the clean image; approximate the noisy one (np.linalg.svd(noisy)) and compare "
          "that with clean: in practice only the noisy image is known"),
-        ([_psnr(clean, np.clip(X, 0.0, 1.0)) for X in approx],
+        ([psnr(clean, np.clip(X, 0.0, 1.0)) for X in approx],
          "the approximation was clipped to [0, 1] before measuring; measure the rank-k approximation itself"),
         (expected / 2, "it is half the PSNR: PSNR = 10 log10(1 / MSE) = 20 log10(1 / RMSE)"),
         (expected * 2, "it is twice the PSNR: PSNR = 10 log10(1 / MSE) = 20 log10(1 / RMSE)"),
@@ -158,40 +156,41 @@ def check_psnr_by_rank(fn, *, forbidden=(), verbose=True):
 
     Examples
     --------
-    >>> from skimage.metrics import peak_signal_noise_ratio
-    >>> def psnr_by_rank(noisy, clean, ks):
-    ...     U, s, Vt = np.linalg.svd(noisy, full_matrices=False)
-    ...     return np.array([peak_signal_noise_ratio(clean, (U[:, :k] * s[:k]) @ Vt[:k], data_range=1.0)
-    ...                      for k in ks])
-    >>> check_psnr_by_rank(psnr_by_rank)
-    check_psnr_by_rank: all 2 cases passed.
+    >>> check_psnr_by_rank(lambda noisy, clean, ks: np.zeros(len(ks)))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    AssertionError: <lambda>(noisy, clean, ks=[1, 2, 4, 8]) is wrong: max abs error 23.5 ...
     """
-    cases = [(desc, noisy, clean, ks, _psnr_by_rank_expected(noisy, clean, ks))
+    cases = [(desc, noisy, clean, ks, np.array([psnr(clean, X) for X in _rank_k_images(noisy, ks)]))
              for desc, noisy, clean, ks in _psnr_cases()]
     _check_psnr_by_rank(fn, cases, check="check_psnr_by_rank", forbidden=forbidden, verbose=verbose)
-
-
-def _gd_lambda(beta):
-    """Gavish-Donoho coefficient for a known noise level, lambda*(beta)."""
-    return float(np.sqrt(2 * (beta + 1) + 8 * beta / ((beta + 1) + np.sqrt(beta**2 + 14 * beta + 1))))
-
-
-def _gd_omega(beta):
-    """Gavish & Donoho's polynomial fit of omega(beta), the coefficient for an unknown noise level."""
-    return 0.56 * beta**3 - 0.95 * beta**2 + 1.82 * beta + 1.43
 
 
 #: Relative tolerance for the unknown-noise threshold: omega(beta) may be the paper's
 #: polynomial fit (within 0.4 % of the exact value for beta >= 0.05) or the exact value.
 GD_UNKNOWN_RTOL = 1e-2
 
+# Gavish & Donoho's coefficients as literals, ``{beta: (lambda*(beta), omega(beta))}`` (omega: the
+# paper's polynomial fit), for the aspect ratios of the visible cases, their inverses (the "m / n"
+# mistake) and the square notebook images. The formulas are the exercise; the instructor's part
+# computes them for any beta.
+_GD_COEFFICIENTS = {
+    1.0: (2.309401076758503, 2.86),
+    0.25: (1.7580293771397153, 1.834375),
+    4.0: (3.5160587542794306, 29.35),
+    round(1 / 3, 12): (1.8385442641713385, 1.9518518518518517),
+    3.0: (3.184452077509094, 13.46),
+}
 
-def _gd_expected(s, shape, sigma):
-    m, n = shape
-    beta = min(m, n) / max(m, n)
-    if sigma is None:
-        return _gd_omega(beta) * float(np.median(s))
-    return _gd_lambda(beta) * np.sqrt(max(m, n)) * sigma
+
+def _gd_table(beta):
+    """``(lambda*(beta), omega(beta))`` from :data:`_GD_COEFFICIENTS`."""
+    try:
+        return _GD_COEFFICIENTS[round(beta, 12)]
+    except KeyError:
+        raise ValueError(
+            f"the visible checks know the Gavish-Donoho coefficients only for beta in "
+            f"{sorted(_GD_COEFFICIENTS)}; got beta = {beta:.6g}."
+        ) from None
 
 
 def _gd_singular_values(shape, seed):
@@ -201,6 +200,11 @@ def _gd_singular_values(shape, seed):
     s = np.sort(rng.uniform(0.5, 1.5, min(m, n)))[::-1] * np.sqrt(max(m, n))
     s[:3] *= [20.0, 10.0, 5.0]  # a rank-3 signal: the mean is well above the median
     return s
+
+
+# The thresholds of the six visible cases below, as literals.
+_GD_VISIBLE_TAU = (11.547005383792515, 24.8622898820131, 2.223750810099461,
+                   19.76426868539438, 20.22953277122002, 18.05246172173443)
 
 
 def _gd_cases():
@@ -215,8 +219,12 @@ def _gd_cases():
     return [(desc, _gd_singular_values(shape, 80 + i), shape, sigma) for i, (desc, shape, sigma) in enumerate(specs)]
 
 
-def _gd_candidates(s, shape, sigma):
-    """``[(tau computed the wrong way, what to do instead)]`` for the usual Gavish-Donoho mistakes."""
+def _gd_candidates(s, shape, sigma, coefficients=_gd_table):
+    """``[(tau computed the wrong way, what to do instead)]`` for the usual Gavish-Donoho mistakes.
+
+    `coefficients(beta)` gives ``(lambda*(beta), omega(beta))``: the literal table of the
+    visible cases here, the formulas in the instructor's hidden checks.
+    """
     m, n = shape
     lo, hi = min(m, n), max(m, n)
     beta, inverse = lo / hi, hi / lo
@@ -230,39 +238,39 @@ def _gd_candidates(s, shape, sigma):
     if sigma is not None:
         if lo != hi:
             candidates += [
-                (_gd_lambda(beta) * np.sqrt(lo) * sigma,
+                (coefficients(beta)[0] * np.sqrt(lo) * sigma,
                  f"use sqrt(max(m, n)) = sqrt({hi}), not sqrt(min(m, n)) = sqrt({lo})"),
-                (_gd_lambda(inverse) * np.sqrt(hi) * sigma, wrong_beta),
+                (coefficients(inverse)[0] * np.sqrt(hi) * sigma, wrong_beta),
                 (4 / np.sqrt(3) * np.sqrt(hi) * sigma,
                  f"4/sqrt(3) = lambda*(1) is for square matrices only; here beta = {beta:.4g}, so "
-                 f"lambda*(beta) = {_gd_lambda(beta):.4g}"),
+                 f"lambda*(beta) = {coefficients(beta)[0]:.4g}"),
             ]
         candidates += [
-            (_gd_omega(beta) * median,
+            (coefficients(beta)[1] * median,
              f"sigma is known here (sigma={sigma}): tau = lambda*(beta) sqrt(max(m, n)) sigma; the median "
              "rule is for sigma=None"),
-            (_gd_lambda(beta) * np.sqrt(hi) * sigma**2, "multiply by sigma, not sigma**2"),
-            (_gd_lambda(beta) * np.sqrt(hi), "multiply by sigma: tau = lambda*(beta) sqrt(max(m, n)) sigma"),
+            (coefficients(beta)[0] * np.sqrt(hi) * sigma**2, "multiply by sigma, not sigma**2"),
+            (coefficients(beta)[0] * np.sqrt(hi), "multiply by sigma: tau = lambda*(beta) sqrt(max(m, n)) sigma"),
         ]
     else:
         candidates += [
-            (_gd_omega(beta) * float(np.mean(s)),
+            (coefficients(beta)[1] * float(np.mean(s)),
              "use the median of s (np.median(s)), not the mean: the few large singular values of the "
              "signal pull the mean up"),
-            (_gd_lambda(beta) * median,
+            (coefficients(beta)[0] * median,
              "with unknown sigma the coefficient is omega(beta) ~ 0.56 beta**3 - 0.95 beta**2 + "
              "1.82 beta + 1.43, not lambda*(beta)"),
-            (_gd_omega(beta) * median * np.sqrt(hi),
+            (coefficients(beta)[1] * median * np.sqrt(hi),
              "tau = omega(beta) median(s) has no sqrt(max(m, n)) factor"),
         ]
         if lo != hi:
-            candidates.append((_gd_omega(inverse) * median, wrong_beta))
+            candidates.append((coefficients(inverse)[1] * median, wrong_beta))
     return candidates
 
 
-def _gd_hint(value, expected, s, shape, sigma):
+def _gd_hint(value, expected, s, shape, sigma, coefficients):
     """Recognise the usual Gavish-Donoho mistakes (a generic formula when none matches)."""
-    for candidate, hint in _gd_candidates(s, shape, sigma):
+    for candidate, hint in _gd_candidates(s, shape, sigma, coefficients):
         # skip a mistake that gives the right number here (e.g. sigma**2 with sigma = 1)
         if _close_scalar(value, candidate, 3e-3) and not _close_scalar(expected, candidate, 3e-3):
             return hint
@@ -277,8 +285,11 @@ def _gd_error_hint(exc):
     return ""
 
 
-def _check_gavish_donoho_threshold(fn, cases, *, check, forbidden=(), verbose=True):
-    """Run ``gavish_donoho_threshold`` on ``cases = [(desc, s, shape, sigma, expected_tau, rtol)]``."""
+def _check_gavish_donoho_threshold(fn, cases, *, check, coefficients=_gd_table, forbidden=(), verbose=True):
+    """Run ``gavish_donoho_threshold`` on ``cases = [(desc, s, shape, sigma, expected_tau, rtol)]``.
+
+    `coefficients(beta)` gives ``(lambda*(beta), omega(beta))`` for the diagnoses.
+    """
     fname = _fn_name(fn, "gavish_donoho_threshold")
     _require_callable(fn, check, fname)
     advice = "compute the threshold with numpy yourself."
@@ -296,7 +307,7 @@ def _check_gavish_donoho_threshold(fn, cases, *, check, forbidden=(), verbose=Tr
             if not np.isfinite(value):
                 raise AssertionError(f"{call} is {value}: a division by zero?")
             if not _close_scalar(value, expected, rtol):
-                hint = _gd_hint(value, expected, s, shape, sigma)
+                hint = _gd_hint(value, expected, s, shape, sigma, coefficients)
                 raise AssertionError(f"{call} returned {value:.6g} but tau is {float(expected):.6g}: {hint}.")
     _passed(check, len(cases), verbose)
 
@@ -335,18 +346,13 @@ def check_gavish_donoho_threshold(fn, *, forbidden=(), verbose=True):
 
     Examples
     --------
-    >>> def gavish_donoho_threshold(s, shape, sigma=None):
-    ...     beta = min(shape) / max(shape)
-    ...     if sigma is None:
-    ...         return (0.56 * beta**3 - 0.95 * beta**2 + 1.82 * beta + 1.43) * np.median(s)
-    ...     lam = np.sqrt(2 * (beta + 1) + 8 * beta / (beta + 1 + np.sqrt(beta**2 + 14 * beta + 1)))
-    ...     return lam * np.sqrt(max(shape)) * sigma
-    >>> check_gavish_donoho_threshold(gavish_donoho_threshold)
-    check_gavish_donoho_threshold: all 6 cases passed.
+    >>> check_gavish_donoho_threshold(lambda s, shape, sigma=None: 1.0)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    AssertionError: <lambda>(s, (100, 100), sigma=0.5) returned 1 but tau is 11.547: ...
     """
     cases = [
-        (desc, s, shape, sigma, _gd_expected(s, shape, sigma), _CHECK_RTOL if sigma is not None else GD_UNKNOWN_RTOL)
-        for desc, s, shape, sigma in _gd_cases()
+        (desc, s, shape, sigma, tau, _CHECK_RTOL if sigma is not None else GD_UNKNOWN_RTOL)
+        for (desc, s, shape, sigma), tau in zip(_gd_cases(), _GD_VISIBLE_TAU)
     ]
     _check_gavish_donoho_threshold(fn, cases, check="check_gavish_donoho_threshold",
                                    forbidden=forbidden, verbose=verbose)
@@ -369,12 +375,8 @@ def _denoise_cases():
 
 
 def _per_channel(image, k):
-    """Rank-k approximation of each channel of `image` separately (not clipped)."""
-    return np.stack([_rank_k_images(image[..., c], [k])[0] for c in range(image.shape[2])], axis=-1)
-
-
-def _denoise_expected(image, k):
-    return np.clip(_per_channel(image, k), 0.0, 1.0)
+    """Rank-k approximation of each channel of `image` separately, NOT clipped (the "no clip" mistake)."""
+    return np.stack([reconstruct(image[..., c], k) for c in range(image.shape[2])], axis=-1)
 
 
 def _denoise_hint(arr, image, k, expected):
@@ -400,7 +402,7 @@ def _denoise_hint(arr, image, k, expected):
     limit = min(m, n)
     for kk in (k - 1, k + 1):
         if 0 <= kk <= limit:
-            candidates.append((_denoise_expected(image, kk), f"it is the rank-{kk} approximation: k is off by one "
+            candidates.append((np.clip(_per_channel(image, kk), 0.0, 1.0), f"it is the rank-{kk} approximation: k is off by one "
                                "(keep s[:k] of each channel)"))
     for candidate, hint in candidates:
         if _close(arr, candidate, 1e-6, 1e-10):
@@ -485,16 +487,11 @@ def check_denoise_color(fn, *, forbidden=(), verbose=True):
 
     Examples
     --------
-    >>> def denoise_color(image, k):
-    ...     out = np.empty(image.shape)
-    ...     for c in range(3):
-    ...         U, s, Vt = np.linalg.svd(image[..., c], full_matrices=False)
-    ...         out[..., c] = (U[:, :k] * s[:k]) @ Vt[:k]
-    ...     return np.clip(out, 0, 1)
-    >>> check_denoise_color(denoise_color)
-    check_denoise_color: all 4 cases passed.
+    >>> check_denoise_color(lambda image, k: image)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    AssertionError: <lambda>(image, k=2) is wrong: max abs error 0.549 ...
     """
-    cases = [(desc, image, k, _denoise_expected(image, k)) for desc, image, k in _denoise_cases()]
+    cases = [(desc, image, k, np.clip(_per_channel(image, k), 0.0, 1.0)) for desc, image, k in _denoise_cases()]
     _check_denoise_color(fn, cases, check="check_denoise_color", forbidden=forbidden, verbose=verbose)
 
 
@@ -503,19 +500,12 @@ def check_denoise_color(fn, *, forbidden=(), verbose=True):
 # ---------------------------------------------------------------------------
 
 
-def _gd_known_rank(s, shape, sigma):
-    m, n = shape
-    return int(np.sum(s > _gd_lambda(min(m, n) / max(m, n)) * np.sqrt(max(m, n)) * sigma))
-
-
-def _best_psnr_rank(noisy, clean, ks):
-    U, s, Vt = np.linalg.svd(noisy, full_matrices=False)
-    scores = [np.mean(((U[:, :k] * s[:k]) @ Vt[:k] - clean) ** 2) for k in ks]
-    return int(ks[int(np.argmin(scores))])  # lowest MSE = highest PSNR
-
-
 def check_denoising_ranks(k_gd, k_energy, k_best, *, noisy, clean, sigma, ks):
     """Check the three rank choices of the denoising notebook against their definitions.
+
+    Each rank is verified, not recomputed: `k_gd` keeps exactly the singular
+    values above the threshold, `k_energy` keeps 99 % of the energy and
+    ``k_energy - 1`` does not, no rank in `ks` beats the PSNR of `k_best`.
 
     Parameters
     ----------
@@ -525,7 +515,8 @@ def check_denoising_ranks(k_gd, k_energy, k_best, *, noisy, clean, sigma, ks):
         `noisy`; the rank in `ks` whose approximation of `noisy` has the highest
         PSNR against `clean`.
     noisy, clean : (m, n) array_like
-        The images of the notebook.
+        The images of the notebook (``min(m, n) / max(m, n)`` one of the aspect
+        ratios the visible checks know, e.g. 1 for a square image).
     sigma : float
         The noise level.
     ks : sequence of int
@@ -535,23 +526,46 @@ def check_denoising_ranks(k_gd, k_energy, k_best, *, noisy, clean, sigma, ks):
     ------
     AssertionError
         Naming the first wrong variable, with a diagnosis.
+    ValueError
+        If the aspect ratio of `noisy` is not one the visible checks know.
+
+    Examples
+    --------
+    >>> noisy = np.diag([10.0, 5.0, 0.1]); clean = np.diag([10.0, 5.0, 0.0])
+    >>> check_denoising_ranks(1, 2, 2, noisy=noisy, clean=clean, sigma=0.01, ks=[1, 2, 3])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    AssertionError: k_gd = 1 but 3 singular values of noisy are above the known-noise threshold tau = 0.04: ...
     """
     noisy = as_matrix(noisy, "noisy")
     clean = as_matrix(clean, "clean")
-    ks = np.asarray(ks)
+    ks = [int(k) for k in np.asarray(ks).ravel()]
     s = np.linalg.svd(noisy, compute_uv=False)
     for value, name in ((k_gd, "k_gd"), (k_energy, "k_energy"), (k_best, "k_best")):
         _require_set(value, name)
-    assert_integer_answer(_answer_int(k_gd, "k_gd"), _gd_known_rank(s, noisy.shape, sigma), name="k_gd",
-                          what="the number of singular values above the known-noise threshold",
-                          hint="use tau = lambda*(beta) sqrt(max(m, n)) sigma with beta = min(m, n) / max(m, n).")
-    expected_energy = _energy_k(s, 0.99)
-    got_energy = _answer_int(k_energy, "k_energy")
-    assert_integer_answer(got_energy, expected_energy, name="k_energy", what="the 99 % energy rank",
-                          hint="energy is the cumulative sum of s**2, not of s."
-                          if got_energy == _energy_k(s, 0.99, power=1) else "")
-    assert_integer_answer(_answer_int(k_best, "k_best"), _best_psnr_rank(noisy, clean, ks), name="k_best",
-                          what="the rank with the highest PSNR against the clean image",
-                          hint="approximate the noisy image and compare with the clean one; k_best is a rank "
-                          "from ks, not an index into it.")
+    lo, hi = sorted(noisy.shape)
+    tau = _gd_table(lo / hi)[0] * np.sqrt(hi) * sigma
+    got = _answer_int(k_gd, "k_gd")
+    above = int(np.count_nonzero(s > tau))
+    if got != above:
+        raise AssertionError(
+            f"k_gd = {got} but {above} singular values of noisy are above the known-noise threshold "
+            f"tau = {tau:.3g}: use tau = lambda*(beta) sqrt(max(m, n)) sigma with beta = min(m, n) / max(m, n)."
+        )
+    got = _answer_int(k_energy, "k_energy")
+    if not _is_energy_rank(got, s, 0.99):
+        hint = ("energy is the cumulative sum of s**2, not of s." if _is_energy_rank(got, s, 0.99, power=1)
+                else "it is the smallest k whose first k singular values keep 99 % of sum(s**2).")
+        raise AssertionError(f"k_energy = {got} is not the 99 % energy rank of noisy: {hint}")
+    got = _answer_int(k_best, "k_best")
+    if got not in ks:
+        hint = f" (ks[{got}] = {ks[got]}?)" if 0 <= got < len(ks) else ""
+        raise AssertionError(f"k_best = {got} is not one of the ranks in ks: k_best is a rank from ks, not an "
+                             f"index into it{hint}.")
+    scores = dict(zip(ks, (psnr(clean, X) for X in _rank_k_images(noisy, ks))))
+    better = max(ks, key=scores.get)
+    if scores[better] > scores[got] + 1e-9:
+        raise AssertionError(
+            f"k_best = {got} gives {scores[got]:.3f} dB but rank {better} gives {scores[better]:.3f} dB: approximate "
+            "the noisy image and compare it with the clean one."
+        )
     print("check_denoising_ranks: k_gd, k_energy and k_best are right.")

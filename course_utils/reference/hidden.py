@@ -21,11 +21,13 @@ under a second.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import scipy.linalg
 import skimage.data
 
-from course_utils import checks
+from course_utils import checks, linalg
 from course_utils.checks import DEFAULT_FORBIDDEN, GD_UNKNOWN_RTOL, UINT8_FORBIDDEN, _matrix
 from course_utils.reference import solutions
 
@@ -46,6 +48,12 @@ __all__ = [
 ]
 
 _RTOL = 1e-5
+
+#: The task says "Do not call np.linalg.matrix_rank" (question 1b).
+RANK_FORBIDDEN = ("numpy.linalg.matrix_rank",)
+
+#: The task says "computed with np.linalg.eigvalsh (not from the SVD)" (question 3a).
+SVD_FORBIDDEN = ("numpy.linalg.svd", "scipy.linalg.svd", "scipy.linalg.svdvals", "scipy.sparse.linalg.svds")
 
 
 def _product(m, n, r, seed, scale=1.0):
@@ -73,11 +81,24 @@ def _noisy(clean, sigma, seed, *, clip=False):
     return np.clip(noisy, 0.0, 1.0) if clip else noisy
 
 
+def _gd_omega(beta):
+    """Gavish & Donoho's polynomial fit of omega(beta), the coefficient for an unknown noise level."""
+    return 0.56 * beta**3 - 0.95 * beta**2 + 1.82 * beta + 1.43
+
+
+def _gd_coefficients(beta):
+    """``(lambda*(beta), omega(beta))`` for the diagnoses of the hidden Gavish-Donoho cases (any beta).
+
+    The visible checks hold these as literals for their few aspect ratios only.
+    """
+    return float(linalg._lambda_star(beta)), _gd_omega(beta)
+
+
 # --------------------------------------------------------------------------- part 1
 
 
 def hidden_check_numerical_rank(fn, *, verbose=True):
-    """Hidden check of ``numerical_rank(A)``: vectors, extreme scales, round-off, float32.
+    """Hidden check of ``numerical_rank(A)``: no ``matrix_rank``; vectors, extreme scales, round-off, float32.
 
     Parameters
     ----------
@@ -118,7 +139,8 @@ def hidden_check_numerical_rank(fn, *, verbose=True):
         ("an 8x5 float32 matrix of full rank 5", _matrix(8, 5, [4, 3, 2, 1.5, 1], 108).astype(np.float32)),
     ]
     cases = [(desc, A, solutions.numerical_rank(A)) for desc, A in specs]
-    checks._check_numerical_rank(fn, cases, check="hidden_check_numerical_rank", verbose=verbose)
+    checks._check_numerical_rank(fn, cases, check="hidden_check_numerical_rank", forbidden=RANK_FORBIDDEN,
+                                 verbose=verbose)
 
 
 def hidden_check_pinv(fn, *, verbose=True):
@@ -265,7 +287,7 @@ def hidden_check_condition_numbers(fn, *, verbose=True):
 
 
 def hidden_check_gram_eigenvalues(fn, *, verbose=True):
-    """Hidden check of ``gram_eigenvalues(A)``: vectors, zero matrix, wide, rank-deficient, scaled.
+    """Hidden check of ``gram_eigenvalues(A)``: no SVD; vectors, zero matrix, wide, rank-deficient, scaled.
 
     Parameters
     ----------
@@ -297,8 +319,11 @@ def hidden_check_gram_eigenvalues(fn, *, verbose=True):
         ("a 10x6 matrix with entries about 1e3", 1e3 * _matrix(10, 6, [6, 5, 4, 3, 2, 1], 145)),
         ("an 8x8 matrix of rank 3", _product(8, 8, 3, 146)),
     ]
-    cases = [(desc, A, solutions.gram_eigenvalues(A)) for desc, A in specs]
-    checks._check_gram_eigenvalues(fn, cases, check="hidden_check_gram_eigenvalues", verbose=verbose)
+    # The exact eigenvalues, s**2 padded with zeros (the answer's eigvalsh gives round-off for the zeros).
+    cases = [(desc, A, np.concatenate([np.linalg.svd(A, compute_uv=False) ** 2,
+                                       np.zeros(A.shape[1] - min(A.shape))])) for desc, A in specs]
+    checks._check_gram_eigenvalues(fn, cases, check="hidden_check_gram_eigenvalues", forbidden=SVD_FORBIDDEN,
+                                   verbose=verbose)
 
 
 def hidden_check_eckart_young_errors(fn, *, verbose=True):
@@ -370,6 +395,12 @@ def hidden_check_rank_k_approx(fn, *, verbose=True):
     >>> hidden_check_rank_k_approx(solutions.rank_k_approx)
     hidden_check_rank_k_approx: all 10 cases passed.
     """
+    checks._check_rank_k_approx(fn, _rank_k_hidden_cases(), check="hidden_check_rank_k_approx", verbose=verbose)
+
+
+@functools.lru_cache(maxsize=1)
+def _rank_k_hidden_cases():
+    """The hidden rank-k cases, built once (their SVDs take most of the check's time)."""
     tall = _matrix(60, 40, np.geomspace(10, 0.1, 40), 161)
     wide = _matrix(40, 60, np.geomspace(10, 0.1, 40), 162)
     image = _camera((64, 48))
@@ -380,8 +411,7 @@ def hidden_check_rank_k_approx(fn, *, verbose=True):
         specs += [(f"k={k} on {what}", U, s, Vt, k) for k in ks]
     U, s, Vt = scipy.linalg.svd(image, full_matrices=False)
     specs.append(("k=5 on the camera crop, factors from scipy.linalg.svd with flipped signs", -U, s, -Vt, 5))
-    cases = [(desc, U, s, Vt, k, solutions.rank_k_approx(U, s, Vt, k)) for desc, U, s, Vt, k in specs]
-    checks._check_rank_k_approx(fn, cases, check="hidden_check_rank_k_approx", verbose=verbose)
+    return tuple((desc, U, s, Vt, k, solutions.rank_k_approx(U, s, Vt, k)) for desc, U, s, Vt, k in specs)
 
 
 def hidden_check_to_uint8_image(fn, *, verbose=True):
@@ -578,6 +608,13 @@ def hidden_check_gavish_donoho_threshold(fn, *, verbose=True):
     >>> hidden_check_gavish_donoho_threshold(solutions.gavish_donoho_threshold)
     hidden_check_gavish_donoho_threshold: all 9 cases passed.
     """
+    checks._check_gavish_donoho_threshold(fn, _gd_hidden_cases(), check="hidden_check_gavish_donoho_threshold",
+                                          coefficients=_gd_coefficients, verbose=verbose)
+
+
+@functools.lru_cache(maxsize=1)
+def _gd_hidden_cases():
+    """The hidden Gavish-Donoho cases, built once (their SVDs take most of the check's time)."""
     specs = [
         ((64, 64), 0.3), ((300, 100), 1.0), ((100, 300), 0.5), ((500, 25), 2.0),
         ((64, 64), None), ((200, 100), None), ((50, 200), None), ((400, 40), None), ((500, 25), None),
@@ -594,7 +631,7 @@ def hidden_check_gavish_donoho_threshold(fn, *, verbose=True):
         desc = f"a {m}x{n} noisy rank-3 matrix (beta = {beta:.3g}), {known}"
         rtol = _RTOL if sigma is not None else GD_UNKNOWN_RTOL
         cases.append((desc, s, shape, sigma, solutions.gavish_donoho_threshold(s, shape, sigma), rtol))
-    checks._check_gavish_donoho_threshold(fn, cases, check="hidden_check_gavish_donoho_threshold", verbose=verbose)
+    return tuple(cases)
 
 
 def hidden_check_denoise_color(fn, *, verbose=True):
