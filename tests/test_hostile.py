@@ -256,3 +256,20 @@ def test_attempts_to_change_files_outside_the_folder_are_reported(tmp_path):
     assert f"remove {target}" in outside and "open for writing /etc/passwd" in outside
     assert len(outside) == 2, outside  # its own file, matplotlib's cache and IPython's files are not reported
     assert target.read_text() == "grades" or not SANDBOX
+
+
+def test_grading_runs_without_bubblewrap_and_says_so(tmp_path):
+    """A machine without bwrap (macOS, a bare container): the pipeline grades unconfined and warns."""
+    code = ("import sys\nfrom course_utils.grading import pipeline\n"
+            "if __name__ == '__main__':\n"
+            "    r = pipeline.run(sys.argv[1], students=['perfect'], workers=1, log=lambda *a: None)\n"
+            "    print(r.sandbox[0], r.students[0].auto_score == r.students[0].auto_max)\n")
+    script = tmp_path / "grade.py"
+    script.write_text(code)
+    env = dict(os.environ, PATH=str(Path(sys.executable).parent))  # no /usr/bin: no bwrap
+    proc = subprocess.run([sys.executable, str(script), str(tmp_path / "course")], env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == ["False", "True"], proc.stdout
+    html = (tmp_path / "course" / "report" / "index.html").read_text()
+    assert "Warning: student code ran without a sandbox" in html and "apt-get install bubblewrap" in html
