@@ -273,3 +273,21 @@ def test_grading_runs_without_bubblewrap_and_says_so(tmp_path):
     assert proc.stdout.split() == ["False", "True"], proc.stdout
     html = (tmp_path / "course" / "report" / "index.html").read_text()
     assert "Warning: student code ran without a sandbox" in html and "apt-get install bubblewrap" in html
+
+
+def test_a_traceback_through_instructor_code_keeps_only_its_message():
+    import inspect
+
+    from nbformat.v4 import new_output
+
+    from course_utils.grading.preprocessors import WithholdInstructorCode
+    from course_utils.reference import solutions
+
+    frames = inspect.getsource(solutions).splitlines()  # as if each line were a frame of the instructor's code
+    error = new_output("error", ename="AssertionError", evalue="pinv_svd(A) is not A+", traceback=frames)
+    quoting = new_output("error", ename="ValueError", evalue=inspect.getsource(solutions), traceback=frames)
+    nb = new_notebook(cells=[new_code_cell("check(...)", outputs=[error, quoting])])
+    WithholdInstructorCode().preprocess(nb, {})
+    kept, withheld = nb.cells[0].outputs
+    assert kept.traceback == ["AssertionError: pinv_svd(A) is not A+"]
+    assert "withheld" in withheld.evalue and withheld.traceback == [f"ValueError: {withheld.evalue}"]

@@ -179,7 +179,9 @@ def _output_reasons(autograded_nb, stem):
                     found.setdefault("forbidden call", []).append(where)
             if OUTPUT_LIMITED_MARK in text or "Output truncated" in text:
                 found.setdefault("output limited", []).append(grade_id(cell) or "a cell")
-        if cell.cell_type == "code" and quoted_instructor_lines(cell) >= QUOTE_LINES:
+        test_cell = cell.metadata.get("nbgrader", {}).get("grade") and not cell.metadata["nbgrader"].get("solution")
+        # the student's own cells only: a test cell's traceback quotes the instructor's checks by design
+        if cell.cell_type == "code" and not test_cell and quoted_instructor_lines(cell) >= QUOTE_LINES:
             found.setdefault("quoted instructor code", []).append(
                 grade_id(cell) or f"cell {autograded_nb.cells.index(cell) + 1}")
     reasons = [f"{kind}: {stem}: {', '.join(dict.fromkeys(where))}" for kind, where in found.items()]

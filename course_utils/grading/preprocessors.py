@@ -96,22 +96,40 @@ def _output_text(out):
     return "\n".join(str(v) for k, v in out.get("data", {}).items() if k.startswith("text/"))
 
 
-def quoted_instructor_lines(cell):
-    """How many distinct instructor lines the outputs of `cell` quote (see :func:`instructor_lines`)."""
-    text = "\n".join(_output_text(out) for out in cell.get("outputs", []))
+def quoted_instructor_lines(cell_or_output):
+    """How many distinct instructor lines the outputs of a cell, or one output, quote (see :func:`instructor_lines`)."""
+    outputs = cell_or_output.get("outputs", None)
+    text = "\n".join(_output_text(out) for out in ([cell_or_output] if outputs is None else outputs))
     return sum(1 for ln in instructor_lines() if ln in text) if text else 0
 
 
 class WithholdInstructorCode(NbGraderPreprocessor):
-    """Replace outputs that quote the instructor's modules by a notice."""
+    """Withhold outputs that quote the instructor's modules.
+
+    A printed or displayed output that quotes :data:`QUOTE_LINES` lines or more is replaced by
+    a notice; an error keeps its name and message (unless the message itself quotes them) and
+    loses its traceback, whose frames in the instructor's modules would show their source.
+    """
 
     notice = Unicode(
         "[output withheld by the grader: it quotes course code students do not receive]",
         help="Replaces an output that quotes the instructor's code").tag(config=True)
 
     def preprocess_cell(self, cell, resources, cell_index):
-        if cell.cell_type == "code" and quoted_instructor_lines(cell) >= QUOTE_LINES:
-            cell.outputs = [new_output("stream", name="stdout", text=self.notice + "\n")]
+        if cell.cell_type != "code":
+            return cell, resources
+        outputs = []
+        for out in cell.get("outputs", []):
+            if quoted_instructor_lines(out) < QUOTE_LINES:
+                outputs.append(out)
+            elif out.output_type == "error":
+                out.traceback = [f"{out.ename}: {out.evalue}"]
+                if quoted_instructor_lines(out) >= QUOTE_LINES:
+                    out.evalue, out.traceback = self.notice, [f"{out.ename}: {self.notice}"]
+                outputs.append(out)
+            else:
+                outputs.append(new_output("stream", name="stdout", text=self.notice + "\n"))
+        cell.outputs = outputs
         return cell, resources
 
 
