@@ -291,3 +291,13 @@ def test_a_traceback_through_instructor_code_keeps_only_its_message():
     kept, withheld = nb.cells[0].outputs
     assert kept.traceback == ["AssertionError: pinv_svd(A) is not A+"]
     assert "withheld" in withheld.evalue and withheld.traceback == [f"ValueError: {withheld.evalue}"]
+
+
+def test_the_private_tmp_is_mounted_before_the_environment_and_the_package():
+    """A checkout or venv under /tmp (CI) must stay visible: binds after the tmpfs are mounted on top of it."""
+    from course_utils.grading.sandbox import _bwrap_base
+
+    args = _bwrap_base()
+    tmpfs = args.index("--tmpfs")
+    binds = [i for i, a in enumerate(args) if a == "--ro-bind" and args[i + 1] in (sys.prefix, str(ROOT / "course_utils"))]
+    assert binds and all(i > tmpfs for i in binds), args

@@ -54,10 +54,13 @@ def _bwrap_base():
     args = ["bwrap"]
     for folder in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc"):
         args += ["--ro-bind-try", folder, folder]
+    # The private /tmp first: the environment or the package may live under /tmp (a CI checkout),
+    # and a later bind is mounted on top of it.
+    args += ["--tmpfs", "/tmp"]
     package = Path(__file__).resolve().parents[1]  # an editable install lives outside the environment
     for folder in dict.fromkeys([sys.base_prefix, sys.prefix, str(package)]):
         args += ["--ro-bind", folder, folder]
-    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+    args += ["--proc", "/proc", "--dev", "/dev",
              "--unshare-all", "--die-with-parent", "--new-session",
              "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID)]
     return args
