@@ -288,10 +288,9 @@ def assert_no_forbidden_calls(fn, forbidden=DEFAULT_FORBIDDEN, *, name=None, adv
     Examples
     --------
     >>> import numpy as np
-    >>> def pinv_svd(A):
-    ...     U, s, Vt = np.linalg.svd(A, full_matrices=False)
-    ...     return (Vt.T / s) @ U.T
-    >>> assert_no_forbidden_calls(pinv_svd)
+    >>> def transpose(A):  # calls nothing forbidden (and answers no question)
+    ...     return np.asarray(A).T
+    >>> assert_no_forbidden_calls(transpose)
     """
     entries = _resolve_forbidden(forbidden)
     if not entries:
