@@ -27,6 +27,7 @@ import json
 from queue import Empty
 
 from jupyter_core.utils import run_sync
+from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
@@ -34,7 +35,7 @@ from traitlets import Integer
 
 from .sandbox import SandboxKernelManager
 
-__all__ = ["SandboxedExecute", "METADATA_KEY", "NOT_RUN"]
+__all__ = ["SandboxedExecute", "METADATA_KEY", "NOT_RUN", "is_test_cell"]
 
 #: Notebook metadata key of the execution report.
 METADATA_KEY = "course_utils_grading"
@@ -50,7 +51,8 @@ class _KernelLost(Exception):
     """The kernel can no longer run cells (dead, or stuck past an interrupt)."""
 
 
-def _is_test_cell(cell):
+def is_test_cell(cell):
+    """True for an nbgrader test cell: graded, locked code that is not an answer."""
     meta = cell.metadata.get("nbgrader", {})
     return cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
 
@@ -102,8 +104,6 @@ class SandboxedExecute(Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         """Execute `nb` (see the module docstring); return ``(nb, resources)``."""
-        from nbclient import NotebookClient
-
         NotebookClient.__init__(self, nb, km)
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
@@ -116,7 +116,7 @@ class SandboxedExecute(Execute):
                 info = self.wait_for_reply(self.kc.kernel_info())
                 self.nb.metadata["language_info"] = info["content"]["language_info"]
                 for index, cell in enumerate(self.nb.cells):
-                    if _is_test_cell(cell):
+                    if is_test_cell(cell):
                         self._request(_RESTORE)
                     self.preprocess_cell(cell, resources, index)
                     if self._timed_out(cell):

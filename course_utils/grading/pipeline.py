@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 
 from .engine import grade_class
-from .execute import METADATA_KEY
+from .execute import METADATA_KEY, is_test_cell
 from .preprocessors import OUTPUT_LIMITED_MARK, QUOTE_LINES, quoted_instructor_lines
 from .results import ClassResult, QuestionScore, StudentResult
 from .sample_class import build_sample_class, grade_id
@@ -179,9 +179,8 @@ def _output_reasons(autograded_nb, stem):
                     found.setdefault("forbidden call", []).append(where)
             if OUTPUT_LIMITED_MARK in text or "Output truncated" in text:
                 found.setdefault("output limited", []).append(grade_id(cell) or "a cell")
-        test_cell = cell.metadata.get("nbgrader", {}).get("grade") and not cell.metadata["nbgrader"].get("solution")
         # the student's own cells only: a test cell's traceback quotes the instructor's checks by design
-        if cell.cell_type == "code" and not test_cell and quoted_instructor_lines(cell) >= QUOTE_LINES:
+        if cell.cell_type == "code" and not is_test_cell(cell) and quoted_instructor_lines(cell) >= QUOTE_LINES:
             found.setdefault("quoted instructor code", []).append(
                 grade_id(cell) or f"cell {autograded_nb.cells.index(cell) + 1}")
     reasons = [f"{kind}: {stem}: {', '.join(dict.fromkeys(where))}" for kind, where in found.items()]
