@@ -1,22 +1,20 @@
-"""Forbidden routines: the static scan and the run-time guard of the checks.
+"""Forbidden routines: the check before a student's function runs, and the guard while it runs.
 
 Some questions forbid the library routine that answers them (``np.linalg.pinv``
-for the pseudo-inverse).  :func:`assert_no_forbidden_calls` scans the student's
-function before it runs; :func:`forbid_calls` blocks the routines while it runs.
+for the pseudo-inverse).  :func:`assert_no_forbidden_calls` inspects what the
+student's function can reach before it runs; :func:`forbid_calls` blocks the routines while it runs.
 """
 
 from __future__ import annotations
 
 import builtins
 import contextlib
-import dis
 import functools
 import importlib
 import inspect
 import re
 import sys
 import types
-import warnings
 
 __all__ = [
     "DEFAULT_FORBIDDEN",
@@ -54,18 +52,12 @@ class ForbiddenCallError(AssertionError):
 
 
 # ---------------------------------------------------------------------------
-# Forbidden routines: static scan and runtime guard
+# The static check: names and objects the function can reach
 # ---------------------------------------------------------------------------
 
-_UNSET = object()
-_GLOBAL_LOADS = {"LOAD_GLOBAL", "LOAD_NAME"}
-_LOCAL_LOADS = {
-    "LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_FAST_AND_CLEAR", "LOAD_FAST_BORROW",
-    "LOAD_DEREF", "LOAD_CLASSDEREF", "LOAD_CLOSURE", "LOAD_FROM_DICT_OR_DEREF",
-}
-_ATTR_LOADS = {"LOAD_ATTR", "LOAD_METHOD"}
-_STORES = {"STORE_FAST", "STORE_DEREF", "STORE_NAME", "STORE_GLOBAL"}
 _DYNAMIC = (builtins.eval, builtins.exec, builtins.compile, builtins.__import__)
+# A def's first constant is its docstring (or None); these code objects have no docstring.
+_NO_DOCSTRING = {"<lambda>", "<listcomp>", "<setcomp>", "<dictcomp>", "<genexpr>"}
 
 
 def _resolve_forbidden(forbidden):
@@ -89,135 +81,110 @@ def _resolve_forbidden(forbidden):
     return entries
 
 
-class _Scanner:
-    """Find references to forbidden routines in a function's byte code.
+def _code_tree(code):
+    """Yield `code` and every function, lambda and comprehension nested in it."""
+    stack = [code]
+    while stack:
+        code = stack.pop()
+        yield code
+        stack.extend(const for const in code.co_consts if isinstance(const, types.CodeType))
 
-    Global names, closure cells, defaults, local aliases (``la = np.linalg``)
-    and imports inside the function are resolved to objects and compared by
-    identity with the forbidden routines; attribute chains are followed
-    through modules only.  Nested functions/lambdas (code constants) are
-    scanned, and so are the student's own helper functions (functions sharing
-    the same global namespace), up to `max_depth` levels.
+
+def _string_constants(code):
+    """Yield the string constants of `code` and its nested code, docstrings excepted."""
+    for part in _code_tree(code):
+        consts = list(part.co_consts)
+        if part.co_name not in _NO_DOCSTRING and consts:
+            consts = consts[1:]
+        while consts:
+            const = consts.pop()
+            if isinstance(const, str):
+                yield const
+            elif isinstance(const, (tuple, frozenset)):
+                consts.extend(const)
+
+
+def _reachable(fn, code):
+    """Objects `fn` can reach by name: closure cells, defaults, globals and builtins it names."""
+    objects = []
+    for cell in getattr(fn, "__closure__", None) or ():
+        try:
+            objects.append(cell.cell_contents)
+        except ValueError:  # an empty cell
+            pass
+    objects += getattr(fn, "__defaults__", None) or ()
+    objects += (getattr(fn, "__kwdefaults__", None) or {}).values()
+    globals_ = fn.__globals__
+    builtins_ = globals_.get("__builtins__", builtins)
+    builtins_ = vars(builtins_) if isinstance(builtins_, types.ModuleType) else builtins_
+    for name in sorted(set().union(*(part.co_names for part in _code_tree(code)))):
+        if name in globals_:
+            objects.append(globals_[name])
+        elif name in builtins_:
+            objects.append(builtins_[name])
+    return objects
+
+
+def _find_forbidden(fn, entries, max_depth):
+    """Return ``(kind, detail, via)`` for the first forbidden use in `fn`, or None.
+
+    Objects the function reaches by name (globals, closure cells, defaults,
+    ``functools.partial``) are compared by identity with the forbidden
+    routines; a forbidden routine's name used as an attribute or imported
+    name (``np.linalg.pinv``, ``from scipy.linalg import pinv``) counts as a
+    use of it, attributed to the library the function imports.  The
+    student's own helpers (functions sharing `fn`'s globals) are followed
+    `max_depth` levels deep; `via` names them.
     """
+    targets = {id(obj): dotted for dotted, _, _, obj in entries}
 
-    def __init__(self, entries, max_depth):
-        self.entries = entries
-        self.max_depth = max_depth
-        self.short = {attr for _, _, attr, _ in entries}
-        self.findings = []
-        self.strings = []
-        self.dynamic = False
-        self.docs = set()
-        self.seen = set()
-        self.root_globals = None
+    def forbidden_object(obj):
+        return targets.get(id(obj.func if isinstance(obj, functools.partial) else obj))
 
-    def scan(self, fn):
-        for dotted, _, _, obj in self.entries:
-            if fn is obj or (isinstance(fn, functools.partial) and fn.func is obj):
-                self.findings.append(("is", dotted, ()))
-                return self.findings
-        fn = _unwrap_callable(fn)
-        self.root_globals = getattr(fn, "__globals__", None)
-        self._visit_function(fn, 0, ())
-        exact = re.compile(r"^(?:[A-Za-z_]\w*\.)*(%s)$" % "|".join(map(re.escape, self.short)))
-        word = re.compile(r"\b(%s)\b" % "|".join(map(re.escape, self.short)))
-        for text, via in self.strings:
-            match = exact.match(text.strip())
-            if match:
-                self.findings.append(("string", (text, match.group(1)), via))
-            elif self.dynamic and text not in self.docs and word.search(text):
-                self.findings.append(("eval", (text, word.search(text).group(1)), via))
-        return self.findings
-
-    def _visit_function(self, fn, depth, via):
+    if forbidden_object(fn):
+        return "is", forbidden_object(fn), ()
+    fn = _unwrap_callable(fn)
+    root_globals = getattr(fn, "__globals__", None)
+    queue, seen = [(fn, ())], set()
+    while queue:
+        fn, via = queue.pop(0)
         code = getattr(fn, "__code__", None)
-        if not isinstance(code, types.CodeType) or code in self.seen:
-            return
-        self.seen.add(code)
-        self.docs.add(getattr(fn, "__doc__", None))
-        env = {}
-        for var, cell in zip(code.co_freevars, getattr(fn, "__closure__", None) or ()):
-            try:
-                env[var] = cell.cell_contents
-            except ValueError:  # empty cell
-                continue
-            self._check(env[var], depth, via)
-        defaults = list(getattr(fn, "__defaults__", None) or ())
-        defaults += list((getattr(fn, "__kwdefaults__", None) or {}).values())
-        for obj in defaults:
-            self._check(obj, depth, via)
-        self._scan_code(code, fn.__globals__, env, depth, via)
-
-    def _check(self, obj, depth, via):
-        if isinstance(obj, functools.partial):
-            obj = obj.func
-        for dotted, _, _, target in self.entries:
-            if obj is target:
-                self.findings.append(("call", dotted, via))
-                return
-        if any(obj is f for f in _DYNAMIC):
-            self.dynamic = True
-        if (
-            isinstance(obj, types.FunctionType)
-            and obj.__globals__ is self.root_globals
-            and depth < self.max_depth
-        ):
-            self._visit_function(obj, depth + 1, via + (obj.__name__,))
-
-    def _attr(self, obj, attr, via):
-        if isinstance(obj, types.ModuleType):
-            with warnings.catch_warnings():  # deprecated module attributes warn on access
-                warnings.simplefilter("ignore")
-                try:
-                    return getattr(obj, attr)
-                except Exception:
-                    return _UNSET
-        if obj is _UNSET and attr in self.short:
-            self.findings.append(("attr", attr, via))
-        return _UNSET
-
-    def _scan_code(self, code, globals_, env, depth, via):
-        bns = globals_.get("__builtins__", builtins)
-        bns = vars(bns) if isinstance(bns, types.ModuleType) else bns
-        cur, imported, prev_const = _UNSET, _UNSET, None
-        for ins in dis.get_instructions(code):
-            op, arg = ins.opname, ins.argval
-            if op in _GLOBAL_LOADS:
-                cur = env.get(arg, _UNSET) if op == "LOAD_NAME" else _UNSET
-                if cur is _UNSET:
-                    cur = globals_[arg] if arg in globals_ else bns.get(arg, _UNSET)
-            elif op in _LOCAL_LOADS:
-                cur = env.get(arg, _UNSET) if isinstance(arg, str) else _UNSET
-            elif op in _ATTR_LOADS:
-                cur = self._attr(cur, arg, via)
-            elif op == "IMPORT_NAME":
-                # `from a.b import c` leaves a.b on the stack, `import a.b` leaves a.
-                top = arg if prev_const else arg.partition(".")[0]
-                cur = imported = sys.modules.get(top, _UNSET)
-            elif op == "IMPORT_FROM":
-                cur = self._attr(imported, arg, via)
-            elif op in _STORES:
-                if cur is not _UNSET:
-                    env[arg] = cur
-                cur = _UNSET
-            else:
-                cur = _UNSET
-            prev_const = arg if op == "LOAD_CONST" else None
-            if cur is not _UNSET:
-                self._check(cur, depth, via)
-        for const in code.co_consts:
-            self._scan_const(const, globals_, env, depth, via)
-
-    def _scan_const(self, const, globals_, env, depth, via):
-        if isinstance(const, types.CodeType):
-            if const not in self.seen:
-                self.seen.add(const)
-                self._scan_code(const, globals_, env, depth, via)
-        elif isinstance(const, str):
-            self.strings.append((const, via))
-        elif isinstance(const, (tuple, frozenset)):
-            for item in const:
-                self._scan_const(item, globals_, env, depth, via)
+        if not isinstance(code, types.CodeType) or code in seen:
+            continue
+        seen.add(code)
+        reachable = _reachable(fn, code)
+        for obj in reachable:
+            if forbidden_object(obj):
+                return "call", forbidden_object(obj), via
+        names = set().union(*(part.co_names for part in _code_tree(code)))
+        own = set(fn.__globals__)  # a global the student defines (a helper called pinv) is theirs
+        modules = [obj for obj in reachable if isinstance(obj, types.ModuleType)]
+        modules += [sys.modules[name] for name in names if name in sys.modules]  # import statements
+        for dotted, module, attr, _ in entries:
+            if attr in names - own and any(
+                module is m or module.__name__.startswith(m.__name__ + ".") for m in modules
+            ):
+                return "call", dotted, via
+        # An attribute with a forbidden name that no module the function reaches explains.
+        unexplained = sorted(
+            attr for attr in {attr for _, _, attr, _ in entries} & names - own
+            if not any(hasattr(m, attr) for m in modules)
+        )
+        if unexplained:
+            return "attr", unexplained[0], via
+        dynamic = any(obj is f for obj in reachable for f in _DYNAMIC)
+        short = "|".join(sorted({re.escape(attr) for _, _, attr, _ in entries}))
+        for text in _string_constants(code):
+            match = re.fullmatch(r"\s*(?:[A-Za-z_]\w*\.)*(%s)\s*" % short, text)
+            if match:
+                return "string", (text, match.group(1)), via
+            match = dynamic and re.search(r"\b(%s)\b" % short, text)
+            if match:
+                return "eval", (text, match.group(1)), via
+        for obj in reachable:
+            if isinstance(obj, types.FunctionType) and obj.__globals__ is root_globals and len(via) < max_depth:
+                queue.append((obj, via + (obj.__name__,)))
+    return None
 
 
 def _unwrap_callable(fn):
@@ -245,18 +212,19 @@ def assert_no_forbidden_calls(fn, forbidden=DEFAULT_FORBIDDEN, *, name=None, adv
                               max_depth=2):
     """Assert that `fn` does not use any of the `forbidden` routines.
 
-    A static scan of the byte code (no source needed, so it works for
-    functions defined in notebook cells and with ``exec``).  Robust to
-    aliases: ``import numpy as npy``; ``from numpy.linalg import pinv as p``;
-    ``la = np.linalg`` then ``la.pinv``; ``import scipy.linalg as sla``;
-    imports inside the function; closures and default arguments;
-    ``functools.partial``; nested functions and lambdas; and the student's own
-    helper functions (functions in the same global namespace, followed
-    `max_depth` levels deep).  String constants naming a forbidden routine
-    (``getattr(np.linalg, "pinv")``) are flagged, as are strings mentioning
-    one when the code uses ``eval``/``exec``/``__import__``, and attributes
-    with a forbidden name on objects that cannot be resolved.  Dynamic tricks
-    that escape the scan are caught at run time by :func:`forbid_calls`.
+    A check of what the function can reach, before it runs (no source
+    needed, so it works for functions defined in notebook cells and with
+    ``exec``): the objects it names (globals, closure cells, defaults,
+    ``functools.partial``) are compared by identity with the forbidden
+    routines, and a forbidden routine's name used as an attribute or an
+    imported name counts as a use (``npy.linalg.pinv``, ``la.pinv`` after
+    ``la = np.linalg``, ``from scipy.linalg import pinv as P``, imports
+    inside the function).  Nested functions, lambdas and the student's own
+    helper functions (same global namespace, `max_depth` levels deep) are
+    included.  A string constant naming a forbidden routine
+    (``getattr(np.linalg, "pinv")``) is flagged, and so is one mentioning it
+    when the function uses ``eval``/``exec``/``__import__``.  Tricks that
+    escape this check are caught at run time by :func:`forbid_calls`.
 
     Parameters
     ----------
@@ -296,10 +264,10 @@ def assert_no_forbidden_calls(fn, forbidden=DEFAULT_FORBIDDEN, *, name=None, adv
     if not entries:
         return
     name = name or _fn_name(fn, "your function")
-    findings = _Scanner(entries, max_depth).scan(fn)
-    if not findings:
+    finding = _find_forbidden(fn, entries, max_depth)
+    if finding is None:
         return
-    kind, detail, via = findings[0]
+    kind, detail, via = finding
     through = f" (through your function {' -> '.join(via)})" if via else ""
     if kind == "is":
         msg = f"your function {name} is {detail} itself, which this question forbids"
