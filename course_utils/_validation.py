@@ -118,6 +118,37 @@ def _as_int(k, name):
     return int(k)
 
 
+def check_shape(shape, name="shape", *, minimum=1):
+    """Return `shape` as a pair of ints, each at least `minimum`.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        ``(rows, columns)``, e.g. ``A.shape``.
+    name : str
+        Name used in error messages.
+    minimum : int
+        Smallest allowed number of rows and of columns.
+
+    Raises
+    ------
+    TypeError
+        If `shape` is not a pair of integers.
+    ValueError
+        If a dimension is below `minimum`.
+    """
+    try:
+        m, n = shape
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a pair (rows, columns) such as A.shape; got {shape!r}.") from None
+    for v in (m, n):
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+            raise TypeError(f"{name} must hold two integers (rows, columns); got {shape!r}.")
+        if v < minimum:
+            raise ValueError(f"{name} must have at least {minimum} rows and columns; got {shape!r}.")
+    return int(m), int(n)
+
+
 def check_rank(k, limit, name="k"):
     """Return `k` as an int with ``0 <= k <= limit``.
 

@@ -37,7 +37,7 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ._validation import _as_real_array, _check_finite, check_positive
+from ._validation import _as_real_array, _check_finite, check_positive, check_shape
 
 __all__ = [
     "SAMPLES",
@@ -527,22 +527,6 @@ def add_gaussian_noise(image, sigma, *, seed=0, clip=False):
 # ---------------------------------------------------------------- synthetic images
 
 
-def _check_shape(shape, name="shape", minimum=1):
-    """Return `shape` as a tuple of two ints >= minimum."""
-    try:
-        m, n = shape
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a pair (rows, columns) such as (163, 372); got {shape!r}.") from None
-    out = []
-    for v in (m, n):
-        if isinstance(v, bool) or not isinstance(v, numbers.Integral):
-            raise TypeError(f"{name} must hold two integers (rows, columns); got {shape!r}.")
-        if v < minimum:
-            raise ValueError(f"{name} must have at least {minimum} rows and columns; got {shape!r}.")
-        out.append(int(v))
-    return tuple(out)
-
-
 def _find_font(text):
     """Return FontProperties of the first installed font that has every glyph of `text`, or None."""
     installed = {entry.name for entry in font_manager.fontManager.ttflist}
@@ -625,7 +609,7 @@ def text_image(text=_DEFAULT_TEXT, shape=_DEFAULT_TEXT_SHAPE):
         raise TypeError(f"text must be a string such as '実験'; got {text!r} ({type(text).__name__}).")
     if not text.strip():
         raise ValueError(f"text must contain at least one visible character; got {text!r}.")
-    shape = _check_shape(shape, minimum=8)
+    shape = check_shape(shape, minimum=8)
     prop = _find_font(text)
     if prop is not None:
         return _render_text(text, shape, prop)
@@ -680,7 +664,7 @@ def large_test_image(shape=(3000, 4000), *, seed=0):
     >>> A.shape
     (3000, 4000)
     """
-    m, n = _check_shape(shape)
+    m, n = check_shape(shape)
     src = load_sample("immunohistochemistry")
     h, w = src.shape
     if m * w > n * h:  # target is taller than the source: keep all rows, crop columns

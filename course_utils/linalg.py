@@ -19,14 +19,13 @@ import it. The general tools (``svd``, ``reconstruct``, ``reconstruct_many``,
 from __future__ import annotations
 
 import functools
-import numbers
 from collections import namedtuple
 
 import numpy as np
 from scipy.integrate import quad
 from scipy.optimize import brentq
 
-from ._validation import as_matrix, as_vector, check_fraction, check_positive, check_rank
+from ._validation import as_matrix, as_vector, check_fraction, check_positive, check_rank, check_shape
 from .svd_tools import (  # noqa: F401  (re-exported: linalg is the instructor's full toolbox)
     SVD, _check_choice, _singular_values, reconstruct, reconstruct_many, svd, truncated_svd,
     truncation_error_report,
@@ -62,17 +61,6 @@ _MEASURES = ("energy", "sigma")
 
 
 # --------------------------------------------------------------------------- checks
-
-
-def _check_shape(shape):
-    ok = (
-        isinstance(shape, (tuple, list))
-        and len(shape) == 2
-        and all(isinstance(d, numbers.Integral) and not isinstance(d, bool) and d > 0 for d in shape)
-    )
-    if not ok:
-        raise ValueError(f"shape must be a pair of positive integers (m, n), e.g. A.shape; got {shape!r}.")
-    return int(shape[0]), int(shape[1])
 
 
 def _check_tol(tol):
@@ -126,7 +114,7 @@ def default_tolerance(s, shape):
     1.3322676295501878e-15
     """
     s = _singular_values(s)
-    m, n = _check_shape(shape)
+    m, n = check_shape(shape)
     if s.size > min(m, n):
         raise ValueError(f"s has {s.size} values but a {m} x {n} matrix has at most min(m, n) = {min(m, n)}.")
     return float(max(m, n) * _EPS * s[0])
@@ -595,7 +583,7 @@ def optimal_hard_threshold(s, shape, sigma=None):
     True
     """
     s = _singular_values(s)
-    m, n = _check_shape(shape)
+    m, n = check_shape(shape)
     beta = min(m, n) / max(m, n)
     if sigma is not None:
         sigma = check_positive(sigma, "sigma")

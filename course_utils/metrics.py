@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
-from ._validation import as_matrix, check_positive, check_rank
+from ._validation import as_matrix, check_positive, check_rank, check_shape
 
 __all__ = ["relative_error", "psnr", "ssim", "storage_cost", "compression_ratio"]
 
@@ -109,16 +109,6 @@ def ssim(reference, estimate, *, data_range=1.0):
     return float(structural_similarity(ref, est, data_range=data_range))
 
 
-def _shape(shape):
-    try:
-        m, n = (int(d) for d in shape)
-    except (TypeError, ValueError):
-        raise TypeError(f"shape must be a pair (m, n) of positive integers; got {shape!r}.") from None
-    if m < 1 or n < 1:
-        raise ValueError(f"shape must be a pair (m, n) of positive integers; got {shape!r}.")
-    return m, n
-
-
 def storage_cost(shape, k):
     """Numbers stored by a rank-k factorisation: ``k * (m + n + 1)``.
 
@@ -140,7 +130,7 @@ def storage_cost(shape, k):
     >>> storage_cost((512, 512), 10)
     10250
     """
-    m, n = _shape(shape)
+    m, n = check_shape(shape)
     k = check_rank(k, min(m, n))
     return k * (m + n + 1)
 
@@ -155,6 +145,6 @@ def compression_ratio(shape, k):
     >>> round(compression_ratio((512, 512), 10), 2)
     25.58
     """
-    m, n = _shape(shape)
+    m, n = check_shape(shape)
     cost = storage_cost((m, n), k)
     return float("inf") if cost == 0 else m * n / cost

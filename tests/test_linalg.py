@@ -537,7 +537,7 @@ BAD_CALLS = [
     (la.reconstruct_many, (GOOD, 3), TypeError, r"ks must be a sequence of ranks.*reconstruct\(A, k\)"),
     (la.reconstruct_many, (GOOD, []), ValueError, r"ks is empty"),
     (la.reconstruct_many, (GOOD, [1, 9]), ValueError, r"ks\[1\] must be an integer .*got ks\[1\]=9"),
-    (la.default_tolerance, (S_GOOD, (8,)), ValueError, r"shape must be a pair of positive integers"),
+    (la.default_tolerance, (S_GOOD, (8,)), TypeError, r"shape must be a pair \(rows, columns\)"),
     (la.default_tolerance, (S_GOOD, (3, 3)), ValueError, r"s has 5 values but a 3 x 3 matrix"),
     (la.default_tolerance, (S_GOOD[::-1], (8, 5)), ValueError, r"s must be sorted in descending order"),
     (la.default_tolerance, (-S_GOOD[::-1], (8, 5)), ValueError, r"s holds negative values"),

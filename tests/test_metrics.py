@@ -81,8 +81,10 @@ def test_storage_and_ratio(shape, k):
 def test_storage_rejects_bad_rank_and_shape():
     with pytest.raises(ValueError, match="min\\(m, n\\) = 4"):
         storage_cost((7, 4), 5)
-    with pytest.raises(ValueError, match="positive integers"):
+    with pytest.raises(ValueError, match="at least 1 rows"):
         storage_cost((0, 4), 0)
+    with pytest.raises(TypeError, match="two integers"):
+        storage_cost((512.7, 512), 10)  # not silently truncated to 512
     with pytest.raises(TypeError, match="pair"):
         storage_cost(12, 1)
     with pytest.raises(TypeError, match="integer"):
