@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ASSIGNMENT ?= week5_svd
 
-.PHONY: help venv test demo lab release student-kit bench clean
+.PHONY: help venv test demo lab release student-kit site bench clean
 
 help:
 	@echo "make demo     the instructor's main job on the bundled sample class"
@@ -12,6 +12,7 @@ help:
 	@echo "make lab      JupyterLab with the nbgrader extensions"
 	@echo "make release  regenerate release/ from source/ with nbgrader"
 	@echo "make student-kit  dist/: the student wheel, the release notebooks beside it, and a zip kit"
+	@echo "make site     build/site/index.html: the lecture notebooks, executed, as a static HTML site"
 	@echo "make bench    performance figures (ratios measured in one run)"
 
 venv: $(VENV)/.installed
@@ -37,6 +38,9 @@ release: venv
 
 student-kit: venv
 	$(BIN)/python -m course_utils.kit
+
+site: venv
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python site/build.py build/site
 
 bench: venv
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/run.py
