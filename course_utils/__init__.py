@@ -11,6 +11,7 @@ One module per job:
 ``figures``     matplotlib figures (each returns its ``Figure``).
 ``widgets``     the interactive rank slider.
 ``checks``      what the assignment's visible test cells call.
+``variant``     the seed of a student's own variant of an assignment.
 ``reference``   the instructor's answers and hidden checks (instructor only).
 
 Students receive only the modules in :data:`STUDENT_MODULES` (the student wheel of
@@ -23,4 +24,6 @@ __version__ = "0.1.0"
 #: Modules shipped to students with the release (see the README, "Package split").
 #: A name is a module (``images`` for ``images.py``) or a subpackage (``checks`` for
 #: every ``.py`` file of ``checks/``); :func:`course_utils.kit.module_files` resolves it.
-STUDENT_MODULES = ("__init__", "_validation", "svd_tools", "images", "metrics", "figures", "widgets", "checks")
+STUDENT_MODULES = (
+    "__init__", "_validation", "svd_tools", "images", "metrics", "figures", "widgets", "checks", "variant",
+)

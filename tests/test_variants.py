@@ -1,0 +1,81 @@
+"""Per-student variants: keys from the course secret, seeds from keys, the default variant."""
+
+from __future__ import annotations
+
+import os
+import stat
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from course_utils.grading import variants
+from course_utils.variant import DEFAULT_SEED, KEY_VARIABLE, current_variant, seed_from_key
+
+SECRET = "5e" * 32
+STUDENTS = [f"student{i:02d}" for i in range(20)] + ["Ünïcode user", "a" * 200]
+
+
+def test_keys_and_seeds_are_stable_and_differ_between_students_and_assignments():
+    keys = {s: variants.student_key(SECRET, s) for s in STUDENTS}
+    assert keys == {s: variants.student_key(SECRET, s) for s in STUDENTS}
+    assert len(set(keys.values())) == len(STUDENTS)
+    seeds = {seed_from_key(k, "week5_svd") for k in keys.values()}
+    assert len(seeds) == len(STUDENTS) and all(0 <= s < 2**63 for s in seeds)
+    key = keys["student00"]
+    assert seed_from_key(key, "week5_svd") != seed_from_key(key, "week6_ica")
+
+
+def test_a_key_depends_on_the_secret():
+    other = "a1" * 32
+    assert variants.student_key(SECRET, "alice") != variants.student_key(other, "alice")
+
+
+def test_the_notebook_and_the_grader_derive_the_same_variant():
+    env = variants.kernel_environment(SECRET, "alice")
+    variant = current_variant("week5_svd", environ=env)
+    assert variant.personal and variant.seed == seed_from_key(variants.student_key(SECRET, "alice"), "week5_svd")
+    assert "your own variant" in variant.describe()
+
+
+def test_without_a_key_the_notebook_uses_the_default_variant_and_says_so():
+    variant = current_variant("week5_svd", environ={})
+    assert (variant.seed, variant.personal) == (DEFAULT_SEED, False)
+    assert "default variant" in variant.describe() and KEY_VARIABLE in variant.describe()
+    assert variants.kernel_environment(None, "alice") == {}  # variants off: no key
+
+
+@pytest.mark.parametrize("key", ["xyz", "ABCD" * 16, "0" * 31, "0" * 129])
+def test_a_malformed_key_is_an_error_not_a_silent_default(key):
+    with pytest.raises(ValueError, match=f"{KEY_VARIABLE} must be 32 to 128 lowercase hexadecimal"):
+        current_variant("week5_svd", environ={KEY_VARIABLE: key})
+
+
+def test_streams_per_purpose_are_reproducible_and_independent():
+    variant = current_variant("week5_svd", environ=variants.kernel_environment(SECRET, "bob"))
+    a, b = variant.rng("noise").standard_normal(5), variant.rng("noise").standard_normal(5)
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(a, variant.rng("matrices").standard_normal(5))
+
+
+def test_secret_from_environment_or_file(tmp_path):
+    path = tmp_path / variants.SECRET_FILE
+    assert variants.load_secret(path, environ={}) is None  # variants off
+    secret = variants.create_secret(path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert variants.load_secret(path, environ={}) == secret
+    assert variants.load_secret(path, environ={variants.SECRET_VARIABLE: SECRET}) == SECRET
+    with pytest.raises(FileExistsError):
+        variants.create_secret(path)  # a new secret would move every student to a new variant
+    path.write_text("not hex")
+    with pytest.raises(ValueError, match="64 lowercase hexadecimal digits"):
+        variants.load_secret(path, environ={})
+
+
+def test_hub_hook_gives_the_spawned_user_their_key(monkeypatch):
+    spawner = SimpleNamespace(user=SimpleNamespace(name="carol"))
+    monkeypatch.delenv(variants.SECRET_VARIABLE, raising=False)
+    with pytest.raises(RuntimeError, match=variants.SECRET_VARIABLE):
+        variants.hub_variant_key(spawner)
+    monkeypatch.setenv(variants.SECRET_VARIABLE, SECRET)
+    assert variants.hub_variant_key(spawner) == variants.student_key(SECRET, "carol")
