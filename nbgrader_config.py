@@ -4,6 +4,8 @@ Each setting below answers a way nbgrader 0.9 fails a course as shipped; the rea
 in the comments, the tests in tests/test_pipeline.py prove them.
 """
 
+import os
+
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties,
@@ -46,6 +48,10 @@ c.SandboxKernelManager.sandbox = "auto"
 # cell instead of taking the machine down. 4 GiB of address space is about 10x what the
 # solution notebooks need.
 c.SandboxKernelManager.memory_limit = 4 * 1024**3
+# Per-student variants (course_utils/grading/variants.py): with a course secret in this file
+# (or in $COURSE_VARIANT_SECRET) each grading kernel gets its student's variant key; without
+# one, every student is graded on the default variant.
+c.SandboxedExecute.variant_secret_file = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".variant_secret")
 # What the sandbox saw is kept in the autograded notebook's metadata for the report.
 c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {("language_info", "name"), METADATA_KEY}
 

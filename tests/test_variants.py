@@ -79,3 +79,25 @@ def test_hub_hook_gives_the_spawned_user_their_key(monkeypatch):
         variants.hub_variant_key(spawner)
     monkeypatch.setenv(variants.SECRET_VARIABLE, SECRET)
     assert variants.hub_variant_key(spawner) == variants.student_key(SECRET, "carol")
+
+
+def test_the_grading_kernel_gets_the_students_key_and_only_theirs(tmp_path, monkeypatch):
+    from nbformat.v4 import new_code_cell, new_notebook
+    from traitlets.config import Config
+
+    from course_utils.grading.execute import METADATA_KEY, SandboxedExecute
+
+    secret_file = tmp_path / variants.SECRET_FILE
+    secret = variants.create_secret(secret_file)
+    monkeypatch.delenv(variants.SECRET_VARIABLE, raising=False)
+    monkeypatch.setenv(KEY_VARIABLE, "f" * 64)  # the grader's own environment never reaches the kernel
+
+    def key_seen_by(student, secret_path):
+        nb = new_notebook(cells=[new_code_cell(f"import os; print(os.environ.get({KEY_VARIABLE!r}))")])
+        ep = SandboxedExecute(timeout=20, config=Config({"SandboxedExecute": {"variant_secret_file": secret_path}}))
+        resources = {"metadata": {"path": str(tmp_path)}, "nbgrader": {"student": student}}
+        nb, _ = ep.preprocess(nb, resources)
+        return nb.cells[0].outputs[0].text.strip(), nb.metadata[METADATA_KEY]["variant_key"]
+
+    assert key_seen_by("alice", str(secret_file)) == (variants.student_key(secret, "alice"), True)
+    assert key_seen_by("alice", str(tmp_path / "absent")) == ("None", False)  # variants off

@@ -12,7 +12,9 @@ nbgrader does, cell by cell in one kernel, with three differences:
   and nbgrader goes on to grade this notebook's earlier cells and the student's other
   notebooks, instead of abandoning the whole submission;
 * before each test cell, :func:`course_utils.grading.guard.restore` puts back whatever
-  the student's code rebound.
+  the student's code rebound;
+* the kernel gets the student's variant key (:mod:`course_utils.grading.variants`) when
+  the course has a variant secret, so the notebook draws the student's own data.
 
 What happened is stored in the notebook's metadata under :data:`METADATA_KEY`, for the
 pipeline's needs-attention report: the sandbox, the cell where the kernel was lost,
@@ -31,8 +33,9 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Integer
+from traitlets import Integer, Unicode
 
+from . import variants
 from .sandbox import SandboxKernelManager
 
 __all__ = ["SandboxedExecute", "METADATA_KEY", "NOT_RUN", "is_test_cell"]
@@ -62,6 +65,11 @@ class SandboxedExecute(Execute):
 
     guard_timeout = Integer(
         10, config=True, help="Seconds to wait for the kernel to answer a guard request before calling it stuck.")
+
+    variant_secret_file = Unicode(
+        "", config=True,
+        help="File with the course secret of per-student variants (course_utils.grading.variants). "
+             "Variants are off when it is empty or missing and COURSE_VARIANT_SECRET is not set.")
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("kernel_manager_class", SandboxKernelManager)
@@ -107,10 +115,13 @@ class SandboxedExecute(Execute):
         NotebookClient.__init__(self, nb, km)
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
+        student = (resources or {}).get("nbgrader", {}).get("student")
+        secret = variants.load_secret(self.variant_secret_file or None)
+        env = variants.kernel_environment(secret, student) if student else {}
         report = {"sandboxed": None, "lost_at": None, "lost_why": None, "rebound": [], "memory_errors": 0,
-                  "outside": [], "processes": [], "files": []}
+                  "outside": [], "processes": [], "files": [], "variant_key": bool(env)}
         index = 0
-        with self.setup_kernel():
+        with self.setup_kernel(env=env):
             report["sandboxed"] = bool(getattr(self.km, "sandboxed", False))
             try:
                 info = self.wait_for_reply(self.kc.kernel_info())
