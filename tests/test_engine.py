@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import socket
 
 import pytest
 
@@ -20,11 +22,18 @@ def _snapshot(result):
 @pytest.fixture(scope="module")
 def serial_and_parallel(tmp_path_factory):
     runs, logs = {}, {}
-    for workers in (1, 2):
-        lines = []
-        course = tmp_path_factory.mktemp(f"workers{workers}")
-        runs[workers] = pipeline.run(course, students=STUDENTS, report=False, workers=workers, log=lines.append)
-        logs[workers] = lines
+    # Another program (a second grading run, a Jupyter server) holds Dask's default dashboard port.
+    busy = socket.socket()
+    with contextlib.suppress(OSError):
+        busy.bind(("", 8787))
+        busy.listen()
+    with busy:
+        for workers in (1, 2):
+            lines = []
+            course = tmp_path_factory.mktemp(f"workers{workers}")
+            runs[workers] = pipeline.run(course, students=STUDENTS, report=False, workers=workers,
+                                         log=lines.append)
+            logs[workers] = lines
     return runs, logs
 
 

@@ -137,8 +137,10 @@ def grade_class(course, assignment, students, staged, *, workers=None, scheduler
         saved = {k: os.environ.get(k) for k in _ONE_THREAD}
         os.environ.update(_ONE_THREAD)
         try:
+            # ":0": any free port for the scheduler's HTTP server (None still means 8787, which a
+            # second grading run on the same machine would find taken).
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=40)
+                                   dashboard_address=":0", silence_logs=40)
         finally:
             for k, v in saved.items():
                 if v is None:
