@@ -9,6 +9,8 @@
 ``engine``        autograde one student per task on Dask workers, with progress.
 ``pipeline``      release -> collect -> autograde -> feedback -> export -> report, with nbgrader.
 ``report``        the HTML report with PNG figures, and the terminal summary.
+``variants``      per-student variant keys from the course secret.
+``copies``        submissions whose numbers fit another student's variant better than their own.
 
 ``python -m course_utils.grading`` (``make demo``) runs it all on the sample class.
 """
