@@ -517,3 +517,109 @@ def test_05_components_patterns_and_removal():
     noise_part = np.linalg.norm(U[:, 1:4].T @ rec.noise) / np.linalg.norm(brain)
     assert abs(noise_part - 0.23) < 0.01
     assert np.isclose(rel(X234) ** 2, lost**2 + noise_part**2, rtol=0.03)
+
+
+@pytest.mark.slow
+def test_06_pca_is_the_svd_of_the_centred_matrix():
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.decomposition import PCA
+
+    ns = _ns("06")
+    data = load_breast_cancer()
+    X = data.data
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    s = scipy.linalg.svdvals(Z)
+    ratio = s**2 / np.sum(s**2)
+    pca = PCA().fit(Z)
+    assert np.allclose(pca.explained_variance_ratio_, ratio) and np.allclose(ns["ratio"], ratio)
+    assert np.allclose(pca.explained_variance_, s**2 / (X.shape[0] - 1))
+    assert abs(ratio[0] - 0.44) < 0.005 and abs(ratio[:2].sum() - 0.63) < 0.005
+    assert int(np.argmax(np.cumsum(ratio) >= 0.9)) + 1 == 7
+    scores = pca.transform(Z)
+    assert np.allclose(np.abs(ns["scores"]), np.abs(scores))
+    # "separate almost completely" along component 1: one threshold classifies > 90 % correctly
+    pc1 = scores[:, 0]
+    accuracy = max(np.mean((pc1 > c) == (data.target == 0)) for c in np.quantile(pc1, np.linspace(0.05, 0.95, 181)))
+    assert accuracy > 0.9
+    loadings = pca.components_[0]
+    assert np.all(loadings > 0) or np.all(loadings < 0)  # "all 30 of its loadings have the same sign"
+    top = {data.feature_names[j] for j in np.argsort(-np.abs(loadings))[:5]}
+    assert all(any(word in name for word in ("concav", "compact", "perimeter", "radius", "area")) for name in top)
+
+
+@pytest.mark.slow
+def test_06_mean_eckart_young_and_noise_amplification():
+    from course_utils import images
+
+    ns = _ns("06")
+    A = images.load_sample("cell")
+    m, n = A.shape
+    U, s, Vt = scipy.linalg.svd(A, full_matrices=False)
+    bound = np.sqrt(m * n) * A.mean()
+    assert s[0] >= bound and abs(s[0] - 163) < 0.5 and abs(bound - 160.6) < 0.1
+    for vector, size in [(U[:, 0], m), (Vt[0], n)]:
+        angle = np.degrees(np.arccos(abs(vector.sum()) / np.sqrt(size)))
+        assert 5 < angle < 9  # "within about eight degrees"
+    assert abs(scipy.linalg.svdvals(A - A.mean())[0] - 52) < 0.5
+    X = ns["X"]
+    s_raw = scipy.linalg.svdvals(X)
+    assert s_raw[0] >= np.sqrt(X.shape[0]) * np.linalg.norm(X.mean(axis=0)) and abs(s_raw[0] - 30800) < 50
+    # Eckart-Young in the 2-norm: the intersection vector, and random rank-2 matrices are all farther
+    M, B, x = ns["M"], ns["B"], ns["x"]
+    sM = scipy.linalg.svdvals(M)
+    assert np.isclose(np.linalg.norm(x), 1) and np.linalg.norm(B @ x) < 1e-12
+    assert np.linalg.norm((M - B) @ x) >= sM[2] and ns["closest"] >= sM[2]
+    rng = np.random.default_rng(5)
+    for _ in range(500):
+        B2 = rng.standard_normal((8, 2)) @ rng.standard_normal((2, 6))
+        assert np.linalg.norm(M - B2, 2) >= sM[2]
+    # deblurring: numerically singular, the plain solution explodes, truncation near k = 50 gives ~15 %
+    blur, b, x_true = ns["blur"], ns["b_blur"], ns["x_true"]
+    Ub, sb, Vtb = scipy.linalg.svd(blur)
+    assert sb[0] / sb[-1] > 1e15
+    k = ns["k_best"]
+    x_k = Vtb[:k].T @ ((Ub[:, :k].T @ b) / sb[:k])
+    error = np.linalg.norm(x_k - x_true) / np.linalg.norm(x_true)
+    assert 40 <= k <= 60 and 0.14 < error < 0.17 and np.isclose(error, ns["errors"][k - 1])
+    assert np.linalg.norm(scipy.linalg.pinv(blur) @ b - x_true) / np.linalg.norm(x_true) > 1e3
+    assert ns["errors"][-1] > 1e10
+
+
+@pytest.mark.slow
+def test_06_eig_of_AtA_loses_digits_randomized_svd_and_rotation():
+    import skimage.transform
+    from sklearn.utils.extmath import randomized_svd
+
+    from course_utils import images
+
+    ns = _ns("06")
+    delta = 1e-9
+    assert 1 + delta**2 == 1
+    L = np.array([[1.0, 1.0], [delta, 0.0], [0.0, delta]])
+    assert np.isclose(scipy.linalg.svdvals(L)[1], delta, rtol=1e-6)
+    lost = np.sqrt(np.abs(np.linalg.eigvalsh(L.T @ L)))[0]
+    assert abs(lost - delta) / delta > 0.5 and np.isclose(ns["sigma_eig"][1], lost)
+    # the graded matrix: SVD keeps >= 5 digits everywhere, eig(A^T A) none from 1e-8 down
+    known = ns["sigma_known"]
+    assert np.allclose(known, 10.0 ** -np.arange(0, 13, 2))
+    d_svd = -np.log10(np.abs(scipy.linalg.svdvals(ns["G"]) - known) / known + 1e-17)
+    d_eig = -np.log10(np.abs(np.sqrt(np.abs(np.linalg.eigvalsh(ns["G"].T @ ns["G"])))[::-1] - known) / known + 1e-17)
+    assert np.all(d_svd > 5) and np.all(d_eig[known <= 1e-8] < 1) and np.all(d_eig[1:] < d_svd[1:])
+    # randomized SVD: within 0.1 % of the optimum with power iterations, about 25 % worse without
+    A = images.load_sample("cell")
+    s = scipy.linalg.svdvals(A)
+    k = 20
+    optimum = np.sqrt(np.sum(s[k:] ** 2))
+    U, sr, Vt = randomized_svd(A, k, n_iter=4, random_state=0)
+    assert np.linalg.norm(A - (U * sr) @ Vt) / optimum < 1.001
+    runs = ns["runs"]
+    assert runs["from scratch, 4 power iterations"][0] < 1.001 and runs["scikit-learn randomized_svd"][0] < 1.001
+    ratio_none, sigma_none = runs["from scratch, no power iteration"]
+    assert 1.2 < ratio_none < 1.3 and abs(sigma_none - 0.17) < 0.01
+    # rotation: rank 1 -> 90; 99 % / 99.9 % of the energy need 14 / 47 terms
+    square = np.zeros((256, 256))
+    square[64:192, 64:192] = 1.0
+    diamond = skimage.transform.rotate(square, 45, order=1)
+    assert np.linalg.matrix_rank(square) == 1 and np.linalg.matrix_rank(diamond) == 90
+    energy = np.cumsum(scipy.linalg.svdvals(diamond) ** 2) / np.sum(diamond**2)
+    assert [int(np.argmax(energy >= f)) + 1 for f in (0.99, 0.999)] == [14, 47]
