@@ -8,6 +8,7 @@ One module per job:
                 Eckart-Young errors, rank choice, Gavish-Donoho threshold (instructor only).
 ``images``      bundled offline sample images, a student's own file, noise, ``to_uint8``.
 ``metrics``     relative error, PSNR, SSIM, storage and compression ratio.
+``signals``     a synthetic multichannel EEG-like recording with its ground truth.
 ``figures``     matplotlib figures (each returns its ``Figure``).
 ``widgets``     the interactive rank slider.
 ``checks``      what the assignment's visible test cells call.
@@ -25,5 +26,5 @@ __version__ = "0.1.0"
 #: A name is a module (``images`` for ``images.py``) or a subpackage (``checks`` for
 #: every ``.py`` file of ``checks/``); :func:`course_utils.kit.module_files` resolves it.
 STUDENT_MODULES = (
-    "__init__", "_validation", "svd_tools", "images", "metrics", "figures", "widgets", "checks", "variant",
+    "__init__", "_validation", "svd_tools", "images", "metrics", "signals", "figures", "widgets", "checks", "variant",
 )

@@ -17,6 +17,7 @@ from course_utils.images import (
     SAMPLES,
     add_gaussian_noise,
     large_test_image,
+    cell_field,
     load_image,
     load_sample,
     text_image,
@@ -465,3 +466,37 @@ def test_large_test_image_validates_shape():
         large_test_image((0, 10))
     with pytest.raises(TypeError, match="pair"):
         large_test_image(12)
+
+
+# ---------------------------------------------------------------- cell_field
+
+
+def test_cell_field_is_seeded_and_its_clean_part_has_full_rank():
+    """Unlike an upscaled photograph, the clean field has full numerical rank (lecture 2 relies on it)."""
+    clean = cell_field((200, 300), noise=0, seed=3)
+    np.testing.assert_array_equal(clean, cell_field((200, 300), noise=0, seed=3))
+    assert not np.array_equal(clean, cell_field((200, 300), noise=0, seed=4))
+    assert np.linalg.matrix_rank(clean) == 200
+    assert 0.1 < clean.min() and clean.max() < 0.85
+    noise = cell_field((200, 300), noise=0.01, seed=3) - clean
+    assert abs(noise.std() - 0.01) < 0.001 and abs(noise.mean()) < 0.001
+
+
+def test_cell_field_upscaled_photograph_is_not_high_rank():
+    """The contrast the lecture draws: an upscale of a 64-row crop has rank <= 64."""
+    small = load_sample("immunohistochemistry")[:64, :96]
+    import skimage.transform
+    up = skimage.transform.resize(small, (200, 300), order=1)
+    assert np.linalg.matrix_rank(up) <= 64 < np.linalg.matrix_rank(cell_field((200, 300), noise=0))
+
+
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [({"shape": (0, 10)}, ValueError), ({"cell_size": 0}, ValueError), ({"noise": -0.1}, ValueError),
+     ({"noise": float("nan")}, ValueError), ({"seed": -1}, ValueError), ({"seed": 1.5}, TypeError),
+     ({"seed": True}, TypeError), ({"cell_size": "big"}, TypeError)],
+)
+def test_cell_field_rejects_bad_input(kwargs, error):
+    kwargs = {"shape": (30, 40), **kwargs}
+    with pytest.raises(error):
+        cell_field(**kwargs)

@@ -10,14 +10,25 @@ Each notebook is checked three ways:
   working directory) with no error and no warning in any output. Warnings are made visible with
   ``warnings.simplefilter("always")`` in an extra first cell, so that even a DeprecationWarning,
   which Python hides by default outside ``__main__``, fails the test.
+
+The notebooks hold no asserts: they read as textbook chapters. Every number and formula their text
+claims is checked here instead, on the namespace the executed notebook leaves behind (an extra last
+cell pickles its variables), against an independent numpy/scipy computation. Each notebook runs once
+per session (:func:`_run`).
 """
 
+import functools
+import pickle
+import platform
 import re
+import tempfile
 import time
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
+import scipy.linalg
 from nbclient import NotebookClient
 
 from course_utils import STUDENT_MODULES
@@ -128,18 +139,58 @@ def test_imports_only_student_modules(path):
     assert used <= set(STUDENT_MODULES), f"{path.name} imports {sorted(used - set(STUDENT_MODULES))}, not in the student package"
 
 
+# The last cell added to a notebook under test: pickle every variable that pickles (arrays, numbers,
+# tuples of factors), leaving out modules, functions, widgets and figures.
+_DUMP = """
+import pickle as _pickle, types as _types
+_names = {}
+for _name, _value in list(globals().items()):
+    if _name.startswith("_") or isinstance(_value, (_types.ModuleType, _types.FunctionType, type)):
+        continue
+    if type(_value).__module__.split(".")[0] in ("matplotlib", "ipywidgets", "IPython"):
+        continue
+    if getattr(_value, "nbytes", 0) > 50e6:  # a 12-megapixel image: the tests check what is derived from it
+        continue
+    try:
+        _names[_name] = _pickle.loads(_pickle.dumps(_value))
+    except Exception:
+        pass
+with open(DUMP_PATH, "wb") as _file:
+    _pickle.dump(_names, _file)
+"""
+
+
+@functools.lru_cache(maxsize=None)
+def _run(name):
+    """Execute notebook `name` once: return (executed notebook, seconds, namespace dict)."""
+    nb = _read(NOTEBOOK_DIR / name)
+    nb.cells.insert(0, nbformat.v4.new_code_cell("import warnings\nwarnings.simplefilter('always')"))
+    with tempfile.TemporaryDirectory() as folder:
+        dump = Path(folder) / "namespace.pickle"
+        nb.cells.append(nbformat.v4.new_code_cell(_DUMP.replace("DUMP_PATH", repr(str(dump)))))
+        client = NotebookClient(
+            nb, timeout=CELL_TIMEOUT, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK_DIR)}}
+        )
+        start = time.perf_counter()
+        client.execute()  # raises CellExecutionError, naming the cell, on the first exception
+        seconds = time.perf_counter() - start
+        with open(dump, "rb") as file:
+            namespace = pickle.load(file)
+    nb.cells.pop()  # the dump cell is ours, not the notebook's
+    return nb, seconds, namespace
+
+
+def _ns(prefix):
+    """The namespace of the executed notebook whose name starts with `prefix` ("02")."""
+    (name,) = [n for n in IDS if n.startswith(prefix)]
+    return _run(name)[2]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_runs_without_errors_or_warnings(path, record_property):
     """Top to bottom with nbclient in notebooks/: no error, nothing on stderr, no 'Warning' in any output."""
-    nb = _read(path)
-    nb.cells.insert(0, nbformat.v4.new_code_cell("import warnings\nwarnings.simplefilter('always')"))
-    client = NotebookClient(
-        nb, timeout=CELL_TIMEOUT, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK_DIR)}}
-    )
-    start = time.perf_counter()
-    client.execute()  # raises CellExecutionError, naming the cell, on the first exception
-    seconds = time.perf_counter() - start
+    nb, seconds, _ = _run(path.name)
     record_property("seconds", round(seconds, 1))
 
     problems = _problems(nb, offset=1)  # number the cells as in the committed notebook
@@ -159,3 +210,416 @@ def test_problem_scan_catches_stderr_warnings_and_errors():
     nb.cells[4].outputs = [out("error", ename="ValueError", evalue="k too large", traceback=[])]
     found = _problems(nb)
     assert [p.split(":")[0] for p in found] == ["cell 1", "cell 2", "cell 3", "cell 4"]
+
+
+# ------------------------------------------------------------------------------------------------
+# What the text of each notebook claims, checked on its executed namespace against numpy/scipy.
+
+EPS = np.finfo(float).eps
+
+
+def _truncate(A, k):
+    """Rank-k truncation from scipy's SVD: the independent reference for A_k."""
+    U, s, Vt = scipy.linalg.svd(A, full_matrices=False)
+    return (U[:, :k] * s[:k]) @ Vt[:k]
+
+
+@pytest.mark.slow
+def test_01_shapes_rank_and_eckart_young():
+    ns = _ns("01")
+    A_tall, A_wide = ns["A_tall"], ns["A_wide"]
+    assert A_tall.shape == (6, 4) and A_wide.shape == (3, 5)
+    s = scipy.linalg.svdvals(A_tall)
+    tol = max(A_tall.shape) * EPS * s[0]  # np.linalg.matrix_rank's tolerance, as the text says
+    assert s[2] > tol > s[3] and ns["r"] == 3  # "rank 3", "the fourth singular value is round-off"
+    assert np.linalg.matrix_rank(A_wide) == 3
+    assert (ns["U_r"].shape, ns["s_r"].shape, ns["Vt_r"].shape) == ((6, 3), (3,), (3, 4))
+    # the full factors rebuild A; the transposed Vt does not (the classic mistake)
+    U, s_full, Vt = np.linalg.svd(A_tall)
+    Sigma = np.zeros((6, 4))
+    Sigma[:4, :4] = np.diag(s_full)
+    assert np.allclose(U @ Sigma @ Vt, A_tall) and not np.allclose(U @ Sigma @ Vt.T, A_tall)
+    # Eckart-Young at k = 2: errors sigma_3 and sqrt(sigma_3^2 + sigma_4^2), for the notebook's A_k
+    A_k = ns["A_k"]
+    assert np.allclose(A_k, _truncate(A_tall, 2))
+    assert np.isclose(np.linalg.norm(A_tall - A_k, 2), s[2])
+    assert np.isclose(np.linalg.norm(A_tall - A_k, "fro"), np.hypot(s[2], s[3]))
+    # "no matrix of rank <= k comes closer": random rank-2 matrices and rank-1 ones are all farther
+    rng = np.random.default_rng(0)
+    for rank in (1, 2):
+        for _ in range(200):
+            B = _truncate(A_tall, 2) + 0.3 * rng.standard_normal((6, rank)) @ rng.standard_normal((rank, 4))
+            B = _truncate(B, rank)
+            assert np.linalg.norm(A_tall - B, 2) >= s[2] - 1e-12
+            assert np.linalg.norm(A_tall - B, "fro") >= np.hypot(s[2], s[3]) - 1e-12
+
+
+@pytest.mark.slow
+def test_01_geometry_eigenvalues_and_rank_one_sum():
+    ns = _ns("01")
+    shear = np.array([[1.0, 1.5], [0.0, 1.0]])
+    s = scipy.linalg.svdvals(shear)
+    assert np.allclose(s, [2.0, 0.5]) and np.isclose(s.prod(), np.linalg.det(shear))  # det A = 1
+    assert np.isclose(ns["lengths"].max(), 2.0, atol=1e-8) and np.isclose(ns["lengths"].min(), 0.5, atol=1e-8)
+
+    A = ns["A_tall"]
+    s = scipy.linalg.svdvals(A)
+    atol = 1e-12 * s[0] ** 2
+    assert np.allclose(ns["eig_AtA"], s**2, atol=atol)
+    assert np.allclose(ns["eig_AAt"], np.r_[s**2, 0, 0], atol=atol)  # padded with m - p = 2 zeros
+    # the extra columns of U lie in Null(A^T), the extra column of V in Null(A)
+    U, _, Vt = np.linalg.svd(A)
+    assert np.allclose(A.T @ U[:, 3:], 0, atol=1e-12 * s[0]) and np.allclose(A @ Vt[3:].T, 0, atol=1e-12 * s[0])
+    # single sum == A; the triple sum is (sum sigma)(sum u)(sum v)^T, rank 1
+    assert np.allclose(ns["single_sum"], A)
+    Ue, se, Vte = np.linalg.svd(A, full_matrices=False)
+    factored = se[:3].sum() * np.outer(Ue[:, :3].sum(axis=1), Vte[:3].sum(axis=0))
+    assert np.allclose(ns["triple_sum"], factored) and np.linalg.matrix_rank(ns["triple_sum"]) == 1
+    assert not np.allclose(ns["triple_sum"], A)
+    assert np.isclose(np.linalg.norm(A, "fro") ** 2, np.sum(s**2))  # the energy identity
+
+
+def test_01_np_matrix_is_discouraged():
+    """The text says numpy warns when an np.matrix is created."""
+    with pytest.warns(PendingDeprecationWarning):
+        np.matrix(np.eye(2))
+
+
+@pytest.mark.slow
+def test_02_text_image_and_uint8():
+    ns = _ns("02")
+    T = ns["T"]
+    assert T.shape == (163, 372) and T.min() == 0 and T.max() == 1 and np.linalg.matrix_rank(T) > 100
+    s = scipy.linalg.svdvals(T)
+    errors = [np.sqrt(np.sum(s[k:] ** 2) / np.sum(s**2)) for k in (1, 2, 3, 4, 5, 10, 20, 50)]
+    assert np.allclose(ns["errors_text"], errors)
+    assert np.all(np.diff(errors) < 0) and errors[-1] < 0.03  # "below 3 % at rank 50"
+    assert abs(errors[0] - 0.41) < 0.01 and abs(errors[5] - 0.12) < 0.01  # "about 41 %", "about 12 %"
+    assert 185 < s[0] < 195 and 20 < s[4] < 25  # "from 189 to 23"
+    assert np.all(ns["parts"][0] >= -1e-12)  # the first part is non-negative
+    assert np.allclose(sum(ns["parts"]), _truncate(T, 5))
+    # clip, round, cast
+    x = ns["x"]
+    assert np.uint8(x * 255)[2] == 127  # truncation, not rounding
+    if platform.machine().lower() in ("x86_64", "amd64"):  # the text quotes the x86-64 wrap-around
+        assert np.uint8(x * 255).tolist() == [50, 231, 127]
+    T5 = _truncate(T, 5)
+    assert 0.35 < ns["fraction_outside"] < 0.5 and T5.min() < -0.1 and T5.max() > 1.1  # "four pixels in ten"
+
+
+def test_02_to_uint8_clips_rounds_casts():
+    from course_utils import images
+
+    assert images.to_uint8(np.array([[1.2, -0.1, 0.5]])).ravel().tolist() == [255, 0, 128]
+
+
+@pytest.mark.slow
+def test_02_retina_table_and_storage():
+    ns = _ns("02")
+    A = ns["A"]
+    m, n = A.shape
+    s = scipy.linalg.svdvals(A)
+    assert A.shape == (1411, 1411) and ns["r_A"] == 1411 and s[-1] > 1411 * EPS * s[0]  # full numerical rank
+    expected = {k: np.sqrt(np.sum(s[k:] ** 2) / np.sum(s**2)) for k in (3, 10, 20, 50, 100)}
+    for k, error in ns["table"].items():
+        assert np.isclose(error, expected[k])
+    assert np.allclose([expected[k] for k in (3, 10, 20, 50, 100)], [0.171, 0.102, 0.075, 0.044, 0.025], atol=0.001)
+    # "the first, about 507, is more than four times the second: it carries the average brightness"
+    assert 500 < s[0] < 515 and s[0] / s[1] > 4
+    assert s[0] >= np.sqrt(m * n) * A.mean() > 0.9 * s[0]  # sigma_1 >= ||A 1|| / ||1|| >= sqrt(mn) mean
+    # storage: k (m + n + 1) numbers; 14 % and 7:1 at k = 100; break-even at mn / (m + n + 1)
+    assert abs(100 * (m + n + 1) / (m * n) - 0.14) < 0.005 and 7.0 < m * n / (100 * (m + n + 1)) < 7.1
+    assert 705 < m * n / (m + n + 1) < 706
+    # in bytes: 8-bit pixels against float64 / float32 numbers
+    assert int(m * n / (8 * (m + n + 1))) == 88
+    assert int(706**2 / (8 * 1413)) == 44 and int(706**2 / (4 * 1413)) == 88
+    assert np.allclose(ns["approx"][20], _truncate(A, 20))
+    nb = _run(next(n for n in IDS if n.startswith("02")))[0]
+    printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "slider shows rank 20 ; same as A_20: True" in printed
+
+
+@pytest.mark.slow
+def test_02_large_cell_field():
+    ns = _ns("02")
+    # the clean field is full rank, unlike an upscale of a 384-row crop (rank <= 384)
+    small = scipy.linalg.svdvals(ns["small"])
+    assert small.size == 600 and small[-1] > 1e3 * 800 * EPS * small[0]  # "far above round-off"
+    # an upscale of a 384 x 512 crop to 3000 x 4000 has rank <= 384 (checked on a smaller upscale)
+    import skimage.transform
+
+    crop = np.random.default_rng(0).random((38, 51))
+    assert np.linalg.matrix_rank(skimage.transform.resize(crop, (300, 400), order=1)) <= 38
+    assert ns["LARGE_SHAPE"] == (3000, 4000) and ns["k"] == 100 and ns["fast"].U.shape == (3000, 100)
+    report = ns["report"]
+    assert 1 - 1e-6 < report["ratio"] < 1.01  # "within 1 % of the best possible error"
+    fast, exact = ns["fast"], ns["exact"]
+    assert np.max(np.abs(fast.s - exact.s) / exact.s) < 0.05  # "within a few per cent"
+    assert 16.5 < 3000 * 4000 / (100 * 7001) < 17.5  # "about 17 times fewer numbers"
+    # "the best possible error is itself large: about 17 %"
+    assert 0.15 < report["optimal_error"] / np.sqrt(report["optimal_error"] ** 2 + np.sum(exact.s**2)) < 0.19
+    # the discarded part: noise ~0.01 rms, image detail about ten times larger
+    assert np.isclose(ns["rms_discarded"] ** 2, ns["rms_detail"] ** 2 + ns["rms_noise"] ** 2, rtol=0.01)
+    assert 0.009 < ns["rms_noise"] < 0.01
+    assert 8 < ns["rms_detail"] / ns["rms_noise"] < 12
+
+
+@pytest.mark.slow
+def test_03_ratio_rules():
+    ns = _ns("03")
+    X = ns["X"]
+    s = scipy.linalg.svdvals(X)
+    energy = np.cumsum(s**2) / np.sum(s**2)
+    sums = np.cumsum(s) / np.sum(s)
+    first = lambda c, f: int(np.argmax(c >= f)) + 1  # noqa: E731
+    assert (first(sums, 0.9), first(energy, 0.9)) == (171, 1) and ns["k_sigma"] == 171
+    assert [first(energy, f) for f in (0.99, 0.999)] == [11, 77]
+    assert energy[0] > 0.9 and np.sqrt(1 - energy[170]) < 0.02 and sums[-2] < 1
+    for k in (1, 11, 77, 171):
+        assert np.isclose(np.linalg.norm(X - _truncate(X, k)) / np.linalg.norm(X), np.sqrt(1 - energy[k - 1]))
+
+
+@pytest.mark.slow
+def test_03_gavish_donoho_and_denoising():
+    ns = _ns("03")
+    X, Y, N, sigma = ns["X"], ns["Y"], ns["N"], ns["sigma"]
+    n = X.shape[1]
+    assert abs(10 * np.log10(1 / np.mean((X - Y) ** 2)) - 20) < 0.05
+    s_noise = scipy.linalg.svdvals(N)
+    edge = sigma * 2 * np.sqrt(n)
+    assert np.isclose(s_noise[0], edge, rtol=0.01) and abs(s_noise[0] - 7.48) < 0.01 and abs(edge - 7.51) < 0.01
+    tau = 4 / np.sqrt(3) * np.sqrt(n) * sigma
+    assert abs(tau - 8.67) < 0.01 and s_noise[0] < tau
+    assert np.isclose(ns["omega"], 2.858, atol=3e-3)
+    sY = scipy.linalg.svdvals(Y)
+    assert int(np.sum(sY > tau)) == ns["k_gd"] == 30
+    tau_unknown = ns["omega"] * np.median(sY)
+    assert int(np.sum(sY > tau_unknown)) == ns["k_gd_unknown"] == 27
+    assert abs(tau_unknown / (4 / np.sqrt(3) * np.sqrt(n)) - 0.103) < 0.001
+    # the PSNR curve against real reconstructions
+    psnr = ns["psnr_by_rank"]
+    for k in (ns["k_best"], ns["k_gd"], ns["k_energy"]):
+        assert np.isclose(psnr[k], 10 * np.log10(1 / np.mean((X - _truncate(Y, k)) ** 2)))
+    assert np.isclose(psnr[-1], 20, atol=0.05)
+    assert np.all(np.diff(ns["noise_kept"]) >= 0) and np.all(np.diff(ns["signal_lost"]) <= 1e-9)
+    assert (ns["k_best"], ns["k_energy"]) == (29, 635)
+    assert psnr[29] - psnr[30] < 0.05 and psnr[30] - psnr[27] < 0.2 and psnr[635] < psnr[30] - 8
+    assert ns["rules"][4][1] > 635
+    assert np.all(np.diff(psnr[[29, 58, 100, 300, 635, 1411]]) < 0)
+    # the noise is about 7 % of the energy of Y; the 99 % rank keeps over 80 % of it, more than k / n = 45 %
+    share = np.sum(N**2) / np.sum(Y**2)
+    assert 0.06 < share < 0.075 and np.isclose(ns["noise_share"], share)
+    U = scipy.linalg.svd(Y, full_matrices=False)[0][:, :635]
+    kept = np.linalg.norm(U.T @ N) ** 2 / np.sum(N**2)
+    assert np.isclose(ns["kept_share"], kept) and 0.8 < kept < 0.9 and abs(635 / 1411 - 0.45) < 0.005
+
+
+@pytest.mark.slow
+def test_04_penrose_projections_and_proof():
+    ns = _ns("04")
+    A = ns["A"]
+    m, n = A.shape
+    r = np.linalg.matrix_rank(A)
+    assert (m, n, r) == (5, 3, 2) and np.linalg.matrix_rank(A.T @ A) == 2  # rank(A) < n: A^T A singular
+    pinv = scipy.linalg.pinv(A)
+    assert np.allclose(ns["A_plus"], pinv) and np.allclose(ns["X_svd"], pinv)
+
+    def penrose(X):
+        return [np.allclose(A @ X @ A, A), np.allclose(X @ A @ X, X),
+                np.allclose((A @ X).T, A @ X), np.allclose((X @ A).T, X @ A)]
+
+    assert penrose(pinv) == [True] * 4
+    assert penrose(ns["X_other"]) == [True, True, True, False]  # "satisfies only the first three"
+    # every wide full-rank matrix has a singular A^T A, too
+    W = np.random.default_rng(0).standard_normal((3, 5))
+    assert np.linalg.matrix_rank(W) == 3 and np.linalg.matrix_rank(W.T @ W) == 3 < 5
+    # projections
+    P, Q = ns["P"], ns["Q"]
+    Ur, _, Vtr = scipy.linalg.svd(A)
+    assert np.allclose(P, Ur[:, :r] @ Ur[:, :r].T) and np.allclose(Q, Vtr[:r].T @ Vtr[:r])
+    assert np.isclose(np.trace(P), r) and np.allclose(A.T @ (ns["b"] - P @ ns["b"]), 0)
+    # the proof: x+ = A+ b, residual^2 = sum_{i>r} c_i^2, x+ + z has the same residual and a norm larger by ||z||^2 = 4
+    b = ns["b"]
+    x_plus = pinv @ b
+    assert np.allclose(ns["x_proof"], x_plus) and np.allclose(ns["x_plus"], x_plus)
+    c = Ur.T @ b
+    assert np.isclose(np.sum((A @ x_plus - b) ** 2), np.sum(c[r:] ** 2))
+    z = ns["z"]
+    assert np.allclose(A @ z, 0) and np.isclose(z @ z, 4)
+    x_other = x_plus + z
+    assert np.isclose(np.sum((A @ x_other - b) ** 2), np.sum(c[r:] ** 2))
+    assert np.isclose(x_other @ x_other, x_plus @ x_plus + 4)
+
+
+@pytest.mark.slow
+def test_04_normal_equations_and_drift():
+    ns = _ns("04")
+    A = np.vander(np.linspace(0, 1, 50), 10, increasing=True)
+    kappa = np.linalg.cond(A)
+    assert 3.5e6 < kappa < 3.7e6 and np.isclose(np.linalg.cond(A.T @ A), kappa**2, rtol=0.05)  # 3.6e6, 1.3e13
+    assert 1.2e13 < kappa**2 < 1.4e13
+    assert np.linalg.cond(np.vander(np.linspace(0, 1, 50), 12, increasing=True)) ** 2 > 1 / EPS
+    digits = lambda x: -np.log10(np.linalg.norm(x - 1) / np.sqrt(10))  # noqa: E731
+    d_svd, d_normal = digits(ns["x_svd"]), digits(ns["x_normal"])
+    assert 8.5 < d_svd < 11.5 and 2.5 < d_normal < 5.5 and d_normal < d_svd - 4  # "about 10", "about 4"
+    # the drift fit
+    D, record = ns["D"], ns["record"]
+    x_ref = scipy.linalg.lstsq(D, record)[0]
+    assert np.allclose(ns["x_fit"], x_ref) and np.allclose(x_ref, ns["drift_true"], atol=0.03)
+    assert abs(ns["leftover"].std() - 0.05) < 0.005
+
+
+@pytest.mark.slow
+def test_05_components_patterns_and_removal():
+    from course_utils.signals import eeg_recording
+
+    ns = _ns("05")
+    rec = eeg_recording(seed=0)  # rebuilt here: the notebook's recording is the seeded one
+    X = rec.data
+    np.testing.assert_array_equal(ns["X"], X)
+    c, T = X.shape
+    assert (c, T) == (16, 5000) and rec.fs == 250
+    s = scipy.linalg.svdvals(X)
+    # four singular values above the noise band sigma (sqrt T +- sqrt c), twelve inside it
+    low, high = 2.0 * (np.sqrt(T) - np.sqrt(c)), 2.0 * (np.sqrt(T) + np.sqrt(c))
+    assert np.allclose(ns["floor"], (low, high)) and ns["n_above"] == 4
+    assert np.all(s[:4] > high) and np.all((low < s[4:]) & (s[4:] < high))
+    assert np.sum(s[:1] ** 2) / np.sum(s**2) > 0.5  # "the first alone carries most of the energy"
+    # patterns: u_1 is the blink (|cos| ~ 1), u_4 close to beta, all true patterns in span(u_1..u_4)
+    U, _, Vt = scipy.linalg.svd(X, full_matrices=False)
+    M = rec.mixing / np.linalg.norm(rec.mixing, axis=0)
+    cos = np.abs(M.T @ U[:, :4])
+    assert cos[3, 0] > 0.999 and cos[2, 3] > 0.9
+    assert max(cos[0, 0], cos[0, 3], cos[1, 3]) < 0.25  # alpha and slow wave live in u_2, u_3
+    assert cos[0, 1] < 0.95 and cos[1, 1] < 0.95 and cos[1, 2] > 0.3  # ... mixed, not one by one
+    span = np.linalg.norm(U[:, :4].T @ M, axis=0)
+    assert np.all(span > 0.999) and np.allclose(ns["in_span"], span)
+    assert np.all(np.abs(M.T @ M - np.eye(4))[np.triu_indices(4, 1)].max() > 0.2)  # not orthogonal
+    assert abs(np.corrcoef(Vt[0], rec.sources[3])[0, 1]) > 0.98 and np.isclose(abs(ns["blink_corr"]), abs(np.corrcoef(Vt[0], rec.sources[3])[0, 1]))
+    # removing component 1 == projecting out u_1; errors against the brain signal
+    brain = rec.mixing[:, :3] @ rec.sources[:3]
+    P1 = np.eye(c) - np.outer(U[:, 0], U[:, 0])
+    rel = lambda Y: np.linalg.norm(Y - brain) / np.linalg.norm(brain)  # noqa: E731
+    assert np.allclose(ns["X_noblink"], P1 @ X)
+    assert rel(X) > 1 and 0.45 < rel(P1 @ X) < 0.6  # "above 1", "about half"
+    lost = np.linalg.norm(U[:, 0] @ brain) / np.linalg.norm(brain)
+    assert abs(lost - 0.16) < 0.01 and np.isclose(ns["brain_lost"], lost)  # "about 16 %"
+    # truncation to rank 4: halves the error against the noise-free recording, keeps ~1/4 of the noise
+    clean = rec.mixing @ rec.sources
+    X4 = (U[:, :4] * s[:4]) @ Vt[:4]
+    before, after = np.linalg.norm(X - clean) / np.linalg.norm(clean), np.linalg.norm(X4 - clean) / np.linalg.norm(clean)
+    assert 0.4 < after / before < 0.6
+    kept = np.linalg.norm(U[:, :4].T @ rec.noise) ** 2 / np.linalg.norm(rec.noise) ** 2
+    assert abs(kept - 0.25) < 0.02 and np.isclose(ns["noise_kept"], kept)
+    # components 2..4: about 0.28 = sqrt(0.16^2 + 0.23^2), the two parts orthogonal
+    X234 = (U[:, 1:4] * s[1:4]) @ Vt[1:4]
+    assert np.allclose(ns["X_brain_k"], X234) and abs(rel(X234) - 0.28) < 0.01
+    noise_part = np.linalg.norm(U[:, 1:4].T @ rec.noise) / np.linalg.norm(brain)
+    assert abs(noise_part - 0.23) < 0.01
+    assert np.isclose(rel(X234) ** 2, lost**2 + noise_part**2, rtol=0.03)
+
+
+@pytest.mark.slow
+def test_06_pca_is_the_svd_of_the_centred_matrix():
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.decomposition import PCA
+
+    ns = _ns("06")
+    data = load_breast_cancer()
+    X = data.data
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    s = scipy.linalg.svdvals(Z)
+    ratio = s**2 / np.sum(s**2)
+    pca = PCA().fit(Z)
+    assert np.allclose(pca.explained_variance_ratio_, ratio) and np.allclose(ns["ratio"], ratio)
+    assert np.allclose(pca.explained_variance_, s**2 / (X.shape[0] - 1))
+    assert abs(ratio[0] - 0.44) < 0.005 and abs(ratio[:2].sum() - 0.63) < 0.005
+    assert int(np.argmax(np.cumsum(ratio) >= 0.9)) + 1 == 7
+    scores = pca.transform(Z)
+    assert np.allclose(np.abs(ns["scores"]), np.abs(scores))
+    # "separate almost completely" along component 1: one threshold classifies > 90 % correctly
+    pc1 = scores[:, 0]
+    accuracy = max(np.mean((pc1 > c) == (data.target == 0)) for c in np.quantile(pc1, np.linspace(0.05, 0.95, 181)))
+    assert accuracy > 0.9
+    loadings = pca.components_[0]
+    assert np.all(loadings > 0) or np.all(loadings < 0)  # "all 30 of its loadings have the same sign"
+    top = {data.feature_names[j] for j in np.argsort(-np.abs(loadings))[:5]}
+    assert all(any(word in name for word in ("concav", "compact", "perimeter", "radius", "area")) for name in top)
+
+
+@pytest.mark.slow
+def test_06_mean_eckart_young_and_noise_amplification():
+    from course_utils import images
+
+    ns = _ns("06")
+    A = images.load_sample("cell")
+    m, n = A.shape
+    U, s, Vt = scipy.linalg.svd(A, full_matrices=False)
+    bound = np.sqrt(m * n) * A.mean()
+    assert s[0] >= bound and abs(s[0] - 163) < 0.5 and abs(bound - 160.6) < 0.1
+    for vector, size in [(U[:, 0], m), (Vt[0], n)]:
+        angle = np.degrees(np.arccos(abs(vector.sum()) / np.sqrt(size)))
+        assert 5 < angle < 9  # "within about eight degrees"
+    assert abs(scipy.linalg.svdvals(A - A.mean())[0] - 52) < 0.5
+    X = ns["X"]
+    s_raw = scipy.linalg.svdvals(X)
+    assert s_raw[0] >= np.sqrt(X.shape[0]) * np.linalg.norm(X.mean(axis=0)) and abs(s_raw[0] - 30800) < 50
+    # Eckart-Young in the 2-norm: the intersection vector, and random rank-2 matrices are all farther
+    M, B, x = ns["M"], ns["B"], ns["x"]
+    sM = scipy.linalg.svdvals(M)
+    assert np.isclose(np.linalg.norm(x), 1) and np.linalg.norm(B @ x) < 1e-12
+    assert np.linalg.norm((M - B) @ x) >= sM[2] and ns["closest"] >= sM[2]
+    rng = np.random.default_rng(5)
+    for _ in range(500):
+        B2 = rng.standard_normal((8, 2)) @ rng.standard_normal((2, 6))
+        assert np.linalg.norm(M - B2, 2) >= sM[2]
+    # deblurring: numerically singular, the plain solution explodes, truncation near k = 50 gives ~15 %
+    blur, b, x_true = ns["blur"], ns["b_blur"], ns["x_true"]
+    Ub, sb, Vtb = scipy.linalg.svd(blur)
+    assert sb[0] / sb[-1] > 1e15
+    k = ns["k_best"]
+    x_k = Vtb[:k].T @ ((Ub[:, :k].T @ b) / sb[:k])
+    error = np.linalg.norm(x_k - x_true) / np.linalg.norm(x_true)
+    assert 40 <= k <= 60 and 0.14 < error < 0.17 and np.isclose(error, ns["errors"][k - 1])
+    assert np.linalg.norm(scipy.linalg.pinv(blur) @ b - x_true) / np.linalg.norm(x_true) > 1e3
+    assert ns["errors"][-1] > 1e10
+
+
+@pytest.mark.slow
+def test_06_eig_of_AtA_loses_digits_randomized_svd_and_rotation():
+    import skimage.transform
+    from sklearn.utils.extmath import randomized_svd
+
+    from course_utils import images
+
+    ns = _ns("06")
+    delta = 1e-9
+    assert 1 + delta**2 == 1
+    L = np.array([[1.0, 1.0], [delta, 0.0], [0.0, delta]])
+    assert np.isclose(scipy.linalg.svdvals(L)[1], delta, rtol=1e-6)
+    lost = np.sqrt(np.abs(np.linalg.eigvalsh(L.T @ L)))[0]
+    assert abs(lost - delta) / delta > 0.5 and np.isclose(ns["sigma_eig"][1], lost)
+    # the graded matrix: SVD keeps >= 5 digits everywhere, eig(A^T A) none from 1e-8 down
+    known = ns["sigma_known"]
+    assert np.allclose(known, 10.0 ** -np.arange(0, 13, 2))
+    d_svd = -np.log10(np.abs(scipy.linalg.svdvals(ns["G"]) - known) / known + 1e-17)
+    d_eig = -np.log10(np.abs(np.sqrt(np.abs(np.linalg.eigvalsh(ns["G"].T @ ns["G"])))[::-1] - known) / known + 1e-17)
+    assert np.all(d_svd > 5) and np.all(d_eig[known <= 1e-8] < 1) and np.all(d_eig[1:] < d_svd[1:])
+    # randomized SVD: within 0.1 % of the optimum with power iterations, about 25 % worse without
+    A = images.load_sample("cell")
+    s = scipy.linalg.svdvals(A)
+    k = 20
+    optimum = np.sqrt(np.sum(s[k:] ** 2))
+    U, sr, Vt = randomized_svd(A, k, n_iter=4, random_state=0)
+    assert np.linalg.norm(A - (U * sr) @ Vt) / optimum < 1.001
+    runs = ns["runs"]
+    assert runs["from scratch, 4 power iterations"][0] < 1.001 and runs["scikit-learn randomized_svd"][0] < 1.001
+    ratio_none, sigma_none = runs["from scratch, no power iteration"]
+    assert 1.2 < ratio_none < 1.3 and abs(sigma_none - 0.17) < 0.01
+    # rotation: rank 1 -> 90; 99 % / 99.9 % of the energy need 14 / 47 terms
+    square = np.zeros((256, 256))
+    square[64:192, 64:192] = 1.0
+    diamond = skimage.transform.rotate(square, 45, order=1)
+    assert np.linalg.matrix_rank(square) == 1 and np.linalg.matrix_rank(diamond) == 90
+    energy = np.cumsum(scipy.linalg.svdvals(diamond) ** 2) / np.sum(diamond**2)
+    assert [int(np.argmax(energy >= f)) + 1 for f in (0.99, 0.999)] == [14, 47]
