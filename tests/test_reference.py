@@ -307,10 +307,11 @@ def rank_eps_of_dtype(A):
     return int(np.sum(s > _tol(A, s)))
 
 
-def rank_float64(A):  # the notebook's model answer
-    A = np.asarray(A, dtype=float)
-    s = np.linalg.svd(A, compute_uv=False)
-    return 0 if s[0] == 0 else int(np.sum(s > max(A.shape) * np.finfo(A.dtype).eps * s[0]))
+def rank_float64(A):  # the notebook's model answer: eps of the input's dtype, computed in float64
+    A = np.asarray(A)
+    eps = np.finfo(A.dtype).eps if np.issubdtype(A.dtype, np.floating) else np.finfo(np.float64).eps
+    s = np.linalg.svd(A.astype(np.float64), compute_uv=False)
+    return int(np.sum(s > max(A.shape) * eps * s[0]))
 
 
 def rank_scipy(A):
@@ -580,12 +581,29 @@ def rank_fixed_tol(A):
     return int(np.sum(np.linalg.svd(A, compute_uv=False) > 1e-10))
 
 
+def rank_eps_after_float64(A):
+    A = np.asarray(A, dtype=float)
+    s = np.linalg.svd(A, compute_uv=False)
+    return int(np.sum(s > max(A.shape) * np.finfo(A.dtype).eps * s[0]))
+
+
+def rank_eps_of_int_dtype(A):
+    s = np.linalg.svd(A, compute_uv=False)
+    return int(np.sum(s > max(A.shape) * np.finfo(A.dtype).eps * s[0]))
+
+
 @pytest.mark.parametrize(
     "fn, pattern",
     [
         (rank_gt0, r"returned 20 but the rank is 12: count singular values above the tolerance, not > 0"
-                   r"(?s:.*)Case: case 5 of 10: a 20x30 matrix of rank 12 with entries about 1e-8"),
+                   r"(?s:.*)Case: case 5 of 13: a 20x30 matrix of rank 12 with entries about 1e-8"),
         (rank_fixed_tol, r"returned 11 but the rank is 5: the tolerance must scale with the matrix"),
+        # the old model answer: A converted to float64 first, so np.finfo(A.dtype) is float64's
+        (rank_eps_after_float64, r"returned 20 but the rank is 7: this A is float32, so eps is float32's"
+                                 r"(?s:.*)Case: case 11 of 13: a 30x20 product of rank 7 stored in float32"),
+        # the text's np.finfo(A.dtype).eps taken from an integer dtype
+        (rank_eps_of_int_dtype, r"raised ValueError on a 9x6 integer \(int64\) matrix(?s:.*)"
+                                r"integer input is computed in float64, so its eps is np\.finfo\(np\.float64\)\.eps"),
     ],
 )
 def test_hidden_numerical_rank_diagnoses_mistakes(fn, pattern):
@@ -604,6 +622,19 @@ def pinv_fixed_tol(A):
     return (Vt[keep].T / s[keep]) @ U[:, keep].T
 
 
+def pinv_float64_eps(A):
+    A = np.asarray(A, dtype=float)  # float64 from here on: np.finfo(A.dtype) is float64's even for float32 data
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    keep = s > max(A.shape) * np.finfo(A.dtype).eps * s[0]
+    return (Vt[keep].T / s[keep]) @ U[:, keep].T
+
+
+def pinv_eps_of_int_dtype(A):
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    keep = s > max(A.shape) * np.finfo(A.dtype).eps * s[0]
+    return (Vt[keep].T / s[keep]) @ U[:, keep].T
+
+
 def pinv_calls_numpy(A):
     return np.linalg.pinv(A)
 
@@ -617,7 +648,11 @@ def pinv_calls_scipy_alias(A):
 @pytest.mark.parametrize(
     "fn, pattern, error",
     [
-        (pinv_inverts_roundoff, r"(?s)zero up to round-off.*Case: case 2 of 8: a 60x50 matrix", AssertionError),
+        (pinv_inverts_roundoff, r"(?s)zero up to round-off.*Case: case 2 of 11: a 60x50 matrix", AssertionError),
+        (pinv_float64_eps, r"(?s)inverted singular values that are float32 round-off\. A is float32 here, so "
+                           r"eps = np\.finfo\(np\.float32\)\.eps = 1\.19e-07.*Case: case 9 of 11", AssertionError),
+        (pinv_eps_of_int_dtype, r"(?s)raised ValueError on a 4x3 integer.*np\.finfo\(np\.float64\)\.eps",
+         AssertionError),
         (pinv_fixed_tol, r"(?s)dropped singular values that are not zero.*entries about 1e-12", AssertionError),
         (pinv_calls_numpy, r"^pinv_calls_numpy calls numpy\.linalg\.pinv, which this question forbids",
          ForbiddenCallError),

@@ -10,10 +10,11 @@ import numpy as np
 import scipy.linalg
 
 from ._core import (
-    _CHECK_ATOL, _CHECK_RTOL, _EPS, _answer_array, _answer_int, _answer_pair, _case, _close, _close_scalar,
+    _CHECK_ATOL, _CHECK_RTOL, _EPS, _answer_array, _eps_words, _integer_eps_hint, _answer_int, _answer_pair, _case, _close, _close_scalar,
     _effective_rtol, _matrix, _mismatch_message, _passed, _require_callable, _run, _short,
     assert_array_answer, assert_integer_answer, assert_penrose_conditions,
 )
+from .._validation import precision_eps
 from ..svd_tools import reconstruct
 from .forbidden import DEFAULT_FORBIDDEN, _fn_name, assert_no_forbidden_calls
 
@@ -55,8 +56,15 @@ def _numerical_rank_cases():
 
 def _rank_hint(got, A):
     m, n = A.shape
-    s = np.linalg.svd(A, compute_uv=False)
-    tol = max(m, n) * _EPS * s[0]
+    eps = precision_eps(A, "A")
+    s = np.linalg.svd(np.asarray(A, dtype=np.float64), compute_uv=False)
+    tol = max(m, n) * eps * s[0]
+    if eps > _EPS and got == np.count_nonzero(s > max(m, n) * _EPS * s[0]):
+        return (
+            f"this A is float32, so eps is float32's, np.finfo(np.float32).eps = {eps:.3g}: data held in "
+            "float32 is only known to about 7 digits, and its round-off singular values (about 1e-8 * s[0]) "
+            "must not count (take eps from A's dtype before converting A to float64)"
+        )
     if got == np.count_nonzero(s > 0):
         return (
             "count singular values above the tolerance, not > 0: round-off leaves the 'zero' "
@@ -70,8 +78,8 @@ def _rank_hint(got, A):
         )
     if any(got == np.count_nonzero(s > t) for t in (1e-6, 1e-8, 1e-10, 1e-12, 1e-14, _EPS)):
         return (
-            "the tolerance must scale with the matrix: use tol = max(m, n) * np.finfo(float).eps * s[0] "
-            "(s[0] the largest singular value), not a fixed number such as 1e-10"
+            "the tolerance must scale with the matrix: use tol = max(m, n) * eps * s[0] "
+            "(s[0] the largest singular value, eps that of A's precision), not a fixed number such as 1e-10"
         )
     if got == min(m, n):
         return "min(m, n) is the largest possible rank, not the rank of this matrix"
@@ -87,7 +95,8 @@ def _check_numerical_rank(fn, cases, *, check, forbidden=(), verbose=True):
     if forbidden:
         assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
     for i, (desc, A, expected) in enumerate(cases, 1):
-        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice)
+        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice,
+                   error_hint=_integer_eps_hint)
         with _case(f"case {i} of {len(cases)}: {desc}"):
             value = _answer_int(got, call)
             hint = _rank_hint(value, A) if value != expected else ""
@@ -155,9 +164,19 @@ def _check_pinv(fn, cases, *, check, forbidden=DEFAULT_FORBIDDEN, verbose=True):
     if forbidden:
         assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
     for i, (desc, A, expected) in enumerate(cases, 1):
-        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice)
+        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice,
+                   error_hint=_integer_eps_hint)
         with _case(f"case {i} of {len(cases)}: {desc}"):
             assert_penrose_conditions(A, got, call, rtol=_CHECK_RTOL)
+            eps = precision_eps(A, "A")
+            arr = _answer_array(got, call)
+            if eps > _EPS and arr.shape == expected.shape and np.max(np.abs(arr)) > 1e3 * np.max(np.abs(expected)):
+                # the exact pseudo-inverse of the float32 data: its round-off singular values were inverted
+                raise AssertionError(
+                    f"{call} has entries as large as {float(np.max(np.abs(arr))):.3g} (expected at most "
+                    f"{float(np.max(np.abs(expected))):.3g}): it inverted singular values that are float32 "
+                    f"round-off. {_eps_words(eps)}: with tol = max(m, n) * eps * s[0] they are dropped."
+                )
             assert_array_answer(got, expected, name=call, rtol=_CHECK_RTOL, atol=_CHECK_ATOL)
     _passed(check, len(cases), verbose)
 

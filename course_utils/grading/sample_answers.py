@@ -78,6 +78,25 @@ def numerical_rank(A):
     return int(np.sum(s > 0))
 """, ("numerical_rank_visible", "numerical_rank_hidden"),
         "numerical_rank counts singular values > 0 instead of above the tolerance"),
+    Variant("rank_eps_of_integer_dtype", _NB1, "numerical_rank", """
+def numerical_rank(A):
+    s = np.linalg.svd(A, compute_uv=False)
+    tol = max(A.shape) * np.finfo(A.dtype).eps * s[0]
+    return int(np.sum(s > tol))
+""", ("numerical_rank_hidden",),
+        "numerical_rank takes np.finfo(A.dtype).eps, which raises on an integer matrix"),
+    Variant("rank_is_matrix_rank", _NB1, "numerical_rank", """
+numerical_rank = np.linalg.matrix_rank
+""", ("numerical_rank_hidden",), "numerical_rank is np.linalg.matrix_rank, which the question forbids",
+        ("forbidden call",)),
+    Variant("pinv_float64_eps_for_float32", _NB1, "pinv_svd", """
+def pinv_svd(A):
+    A = np.asarray(A, dtype=float)
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    tol = max(A.shape) * np.finfo(A.dtype).eps * s[0]    # A is float64 by now: float64's eps
+    s_inv = np.where(s > tol, 1 / np.where(s > tol, s, 1), 0)
+    return (Vt.T * s_inv) @ U.T
+""", ("pinv_svd_hidden",), "pinv_svd uses float64's eps for float32 input (inverts float32 round-off)"),
     Variant("pinv_forgets_to_invert", _NB1, "pinv_svd", """
 def pinv_svd(A):
     U, s, Vt = np.linalg.svd(A, full_matrices=False)
@@ -180,12 +199,27 @@ def denoise_color(image, k):
 )
 
 RIGHT = (
+    Variant("rank_scipy_svdvals_loop", _NB1, "numerical_rank", """
+import scipy.linalg
+
+def numerical_rank(A):
+    A = np.asarray(A)
+    eps = np.finfo(A.dtype).eps if A.dtype in (np.float32, np.float64) else np.finfo(np.float64).eps
+    s = scipy.linalg.svdvals(A.astype(np.float64))
+    tol = max(A.shape) * eps * max(s)            # an explicit tolerance
+    rank = 0
+    for value in s:
+        if value > tol:
+            rank += 1
+    return rank
+""", description="numerical_rank with scipy.linalg.svdvals, an explicit tolerance and a loop"),
     Variant("pinv_scipy_full_matrices", _NB1, "pinv_svd", """
 import scipy.linalg
 
 def pinv_svd(A):
+    eps = np.finfo(A.dtype).eps if A.dtype.kind == "f" else np.finfo(float).eps
     U, s, Vt = scipy.linalg.svd(A)              # full_matrices=True by default
-    tol = max(A.shape) * np.finfo(float).eps * s[0]
+    tol = max(A.shape) * eps * s[0]
     S_pinv = np.zeros((A.shape[1], A.shape[0]))
     r = int(np.sum(s > tol))
     S_pinv[:r, :r] = np.diag(1 / s[:r])
@@ -195,7 +229,8 @@ def pinv_svd(A):
 def pinv_svd(A):
     U, s, Vt = np.linalg.svd(np.asarray(A, dtype=np.float64), full_matrices=False)
     U, Vt = -U, -Vt                             # signs of singular vectors are not unique
-    keep = s > max(A.shape) * np.finfo(float).eps * s[0]
+    eps = np.finfo(A.dtype if np.issubdtype(A.dtype, np.floating) else np.float64).eps
+    keep = s > max(A.shape) * eps * s[0]
     return ((Vt[keep].T / s[keep]) @ U[:, keep].T).astype(np.float32)
 """, description="pinv_svd with flipped singular vectors, returned in float32"),
     Variant("lstsq_through_pinv", _NB1, "lstsq_min_norm", """

@@ -14,7 +14,7 @@ eps`` of float32).  Tolerances: relative 1e-5 of the largest expected entry
 for exact algebra, :data:`course_utils.checks.GD_UNKNOWN_RTOL` (1e-2) for the
 Gavish-Donoho threshold with unknown noise (the polynomial fit of omega).
 
-Each check prints one line (``hidden_check_pinv: all 8 cases passed.``) on
+Each check prints one line (``hidden_check_pinv: all 11 cases passed.``) on
 success, raises ``AssertionError`` on the first failed case, and takes well
 under a second.
 """
@@ -98,7 +98,11 @@ def _gd_coefficients(beta):
 
 
 def hidden_check_numerical_rank(fn, *, verbose=True):
-    """Hidden check of ``numerical_rank(A)``: no ``matrix_rank``; vectors, extreme scales, round-off, float32.
+    """Hidden check of ``numerical_rank(A)``: no ``matrix_rank``; vectors, extreme scales, round-off, float32, ints.
+
+    The tolerance is ``max(m, n) * eps * s[0]`` with the task's epsilon rule
+    (:func:`course_utils._validation.precision_eps`): float32 input uses
+    float32's epsilon, integer input float64's.
 
     Parameters
     ----------
@@ -119,7 +123,7 @@ def hidden_check_numerical_rank(fn, *, verbose=True):
     Examples
     --------
     >>> hidden_check_numerical_rank(solutions.numerical_rank)
-    hidden_check_numerical_rank: all 10 cases passed.
+    hidden_check_numerical_rank: all 13 cases passed.
     """
     # Integer entries are exact in float32, so this product is rank 4 in float32 and float64 alike.
     rng = np.random.default_rng(110)
@@ -137,6 +141,12 @@ def hidden_check_numerical_rank(fn, *, verbose=True):
          _matrix(6, 6, [1, 0.5, 0.2, 0.1, 0.05, 1e-10], 107)),
         ("a 9x6 float32 matrix of rank 4 (integer entries, exact in float32)", integer),
         ("an 8x5 float32 matrix of full rank 5", _matrix(8, 5, [4, 3, 2, 1.5, 1], 108).astype(np.float32)),
+        ("a 30x20 product of rank 7 stored in float32 (its 13 other singular values are float32 round-off, "
+         "~1e-8 s[0]: below the tolerance with float32's eps, above it with float64's)",
+         _product(30, 20, 7, 109).astype(np.float32)),
+        ("a 9x6 integer (int64) matrix of rank 4 (integer input is computed in float64; "
+         "np.finfo of an integer dtype raises ValueError)", integer.astype(np.int64)),
+        ("the 3x4 integer matrix np.arange(12).reshape(3, 4) (rank 2)", np.arange(12).reshape(3, 4)),
     ]
     cases = [(desc, A, solutions.numerical_rank(A)) for desc, A in specs]
     checks._check_numerical_rank(fn, cases, check="hidden_check_numerical_rank", forbidden=RANK_FORBIDDEN,
@@ -144,7 +154,7 @@ def hidden_check_numerical_rank(fn, *, verbose=True):
 
 
 def hidden_check_pinv(fn, *, verbose=True):
-    """Hidden check of ``pinv_svd(A)``: no forbidden routine; rank-deficient, nearly singular, scaled.
+    """Hidden check of ``pinv_svd(A)``: no forbidden routine; rank-deficient, nearly singular, scaled, float32, ints.
 
     First scans `fn` for the routines of :data:`course_utils.checks.DEFAULT_FORBIDDEN`
     (which also raise while `fn` runs), then checks the Penrose conditions
@@ -170,7 +180,7 @@ def hidden_check_pinv(fn, *, verbose=True):
     Examples
     --------
     >>> hidden_check_pinv(solutions.pinv_svd)
-    hidden_check_pinv: all 8 cases passed.
+    hidden_check_pinv: all 11 cases passed.
     """
     s_near = np.concatenate([np.linspace(1.0, 0.1, 49), [1e-14]])
     specs = [
@@ -183,6 +193,12 @@ def hidden_check_pinv(fn, *, verbose=True):
         ("the 1x1 matrix [[2.5]]", np.array([[2.5]])),
         ("a 5x5 diagonal matrix diag(3, 0, 1, 0, 2)", np.diag([3.0, 0.0, 1.0, 0.0, 2.0])),
         ("the 2x2 zero matrix", np.zeros((2, 2))),
+        ("a 30x20 product of rank 7 stored in float32: its 13 other singular values are float32 round-off "
+         "(~1e-8 s[0]), below the tolerance max(m, n) eps s[0] with float32's eps = 1.19e-7, so they must be "
+         "dropped (with float64's eps they would be inverted)", _product(30, 20, 7, 116).astype(np.float32)),
+        ("an 8x6 float32 matrix of full rank", _matrix(8, 6, [4, 3, 2, 1.5, 1, 0.5], 117).astype(np.float32)),
+        ("a 4x3 integer (int64) matrix of rank 2 (computed in float64)",
+         np.array([[1, 2, 3], [4, 5, 6], [7, 8, 9], [2, 1, 0]])),
     ]
     cases = [(desc, A, solutions.pinv_svd(A)) for desc, A in specs]
     checks._check_pinv(fn, cases, check="hidden_check_pinv", forbidden=DEFAULT_FORBIDDEN, verbose=verbose)
