@@ -370,10 +370,18 @@ def cond_model(A):  # the notebook's model answer
     return kappa(A), kappa(A.T @ A)
 
 
-def cond_eigh_and_square(A):
+def cond_scipy_list(A):
+    kappas = []
+    for M in (A, A.T @ A):
+        s = scipy.linalg.svdvals(M)
+        kappas.append(np.inf if s[-1] == 0 else s[0] / s[-1])
+    return kappas  # a list, scipy's singular values
+
+
+def cond_kappa_squared(A):
     s = scipy.linalg.svdvals(A)
     k = np.inf if s[-1] == 0 else s[0] / s[-1]
-    return [k, k**2]  # a list, kappa(A^T A) from kappa(A)
+    return [k, k**2]  # kappa(A^T A) from the formula, not from A^T A: right only while kappa(A)**2 << 1/eps
 
 
 def gram_model(A):
@@ -536,7 +544,7 @@ ALTERNATIVES = [
     ("numerical_rank", [rank_eps_of_dtype, rank_float64, rank_scipy]),  # matrix_rank: forbidden by the task
     ("pinv", [pinv_numpy, pinv_scipy_full_flipped, pinv_float32]),
     ("lstsq_min_norm", [lstsq_numpy, lstsq_scipy_full, lstsq_float32]),
-    ("condition_numbers", [cond_numpy, cond_model, cond_eigh_and_square]),
+    ("condition_numbers", [cond_numpy, cond_model, cond_scipy_list]),
     ("gram_eigenvalues", [gram_model, gram_scipy_sorted, gram_float32, gram_eigvals_sorted]),
     ("eckart_young_errors", [ey_model, ey_append_zero]),
     ("rank_k_approx", [rank_k_diag, rank_k_sigma, rank_k_diagsvd, rank_k_float32]),
@@ -744,6 +752,30 @@ def cond_AAt(A):
 )
 def test_condition_numbers_diagnoses_mistakes(check, fn, pattern):
     fails(check, fn, pattern)
+
+
+def test_condition_numbers_hidden_case_tests_the_lesson_not_a_value():
+    """kappa(A) = 1e9: the formula kappa**2 passes the visible check and loses the hidden one; any round-off
+    value of the formed A^T A above 1e13 passes, whatever BLAS produced it."""
+    checks.check_condition_numbers(cond_kappa_squared, verbose=False)
+    fails(hidden.hidden_check_condition_numbers, cond_kappa_squared,
+          r"(?s)returned kappa_AtA = 1e\+18, kappa\(A\)\*\*2 itself; here kappa\(A\) = 1e\+09.*"
+          r"Case: case 11 of 11: an 8x5 matrix with kappa\(A\) = 1e9")
+    ill = hidden._matrix(8, 5, [1, 1e-2, 1e-4, 1e-6, 1e-9], 144)
+    kappa = np.linalg.cond(ill)
+    assert kappa == pytest.approx(1e9, rel=1e-5)
+
+    def answer(kappa_ata_of_ill):
+        """The model answer, except that the ill-conditioned case's kappa(A^T A) is `kappa_ata_of_ill`."""
+        def condition_numbers(A):
+            kappa_a, kappa_ata = S.condition_numbers(A)
+            return kappa_a, (kappa_ata_of_ill if 1e8 < kappa_a < np.inf else kappa_ata)
+        return condition_numbers
+
+    for other_blas in (2e15, 3.7e16, 8e19, np.inf):  # what other BLAS may give for the formed A^T A
+        hidden.hidden_check_condition_numbers(answer(other_blas), verbose=False)
+    for wrong, pattern in ((1e9, r"must exceed 1e\+13"), (1.005e18, r"kappa\(A\)\*\*2 itself")):
+        fails(hidden.hidden_check_condition_numbers, answer(wrong), pattern)
 
 
 def test_condition_numbers_diagnoses_eigenvalues_of_A():
@@ -983,6 +1015,18 @@ def errors_squared(image, ks):
 )
 def test_rank_errors_diagnoses_mistakes(check, fn, pattern):
     fails(check, fn, pattern)
+
+
+def errors_uint8_squares(image, ks):
+    s = np.linalg.svd(image, compute_uv=False)
+    return [np.sqrt(np.sum(s[k:] ** 2)) / np.sqrt(np.sum(image**2)) for k in ks]  # uint8: image**2 wraps
+
+
+def test_rank_errors_uint8_image_reaches_the_hidden_check_only():
+    """Q6 states that the image may be uint8: squaring it without converting loses the hidden points only."""
+    checks.check_rank_errors(errors_uint8_squares, verbose=False)
+    fails(hidden.hidden_check_rank_errors, errors_uint8_squares,
+          r"(?s)the image is uint8 here .*image\*\*2 is computed modulo 256.*Case: case 6 of 7: a 48x40 uint8 crop")
 
 
 # --- psnr_by_rank

@@ -130,16 +130,28 @@ def lstsq_min_norm(A, b):
 def condition_numbers(A):
     s = np.linalg.svd(A, compute_uv=False)
     return s[0] / s[-1], s[0] / s[-1]
-""", ("condition_numbers_test",), "condition_numbers returns kappa(A) twice, not kappa(A)^2"),
+""", ("condition_numbers_visible", "condition_numbers_hidden"), "condition_numbers returns kappa(A) twice, not kappa(A)^2"),
+    Variant("condition_kappa_squared", _NB1, "condition_numbers", """
+def condition_numbers(A):
+    s = np.linalg.svd(A, compute_uv=False)
+    kappa = np.inf if s[-1] == 0 else s[0] / s[-1]
+    return kappa, kappa**2                      # the formula, not A^T A itself
+""", ("condition_numbers_hidden",), "condition_numbers returns (kappa, kappa**2) instead of computing kappa(A^T A)"),
+    Variant("gram_through_svd", _NB1, "gram_eigenvalues", """
+def gram_eigenvalues(A):
+    s = np.linalg.svd(A, compute_uv=False)
+    return np.concatenate([s**2, np.zeros(A.shape[1] - len(s))])
+""", ("gram_eigenvalues_hidden",), "gram_eigenvalues from the SVD, which the question forbids",
+        ("forbidden call",)),
     Variant("gram_eigenvalues_ascending", _NB1, "gram_eigenvalues", """
 def gram_eigenvalues(A):
     return np.linalg.eigvalsh(A.T @ A)
-""", ("gram_eigenvalues_test",), "gram_eigenvalues in increasing order (eigvalsh's order)"),
+""", ("gram_eigenvalues_visible", "gram_eigenvalues_hidden"), "gram_eigenvalues in increasing order (eigvalsh's order)"),
     Variant("eckart_young_off_by_one", _NB1, "eckart_young_errors", """
 def eckart_young_errors(s, k):
     s = np.asarray(s, dtype=float)
     return (float(s[k - 1]) if k > 0 else float(s[0])), float(np.sqrt(np.sum(s[k - 1:] ** 2)))
-""", ("eckart_young_test",), "eckart_young_errors uses sigma_k instead of sigma_(k+1)"),
+""", ("eckart_young_visible", "eckart_young_hidden"), "eckart_young_errors uses sigma_k instead of sigma_(k+1)"),
     # ------------------------------------------------------------------ part 2
     Variant("first_k_columns_last_k_rows", _NB2, "rank_k_approx", """
 def rank_k_approx(U, s, Vt, k):
@@ -153,12 +165,18 @@ def rank_k_approx(U, s, Vt, k):
     Variant("uint8_cast_without_clipping", _NB2, "to_uint8_image", """
 def to_uint8_image(image):
     return np.uint8(np.asarray(image) * 255)
-""", ("to_uint8_image_test",), "to_uint8_image casts without clipping (values wrap around)"),
+""", ("to_uint8_image_visible", "to_uint8_image_hidden"), "to_uint8_image casts without clipping (values wrap around)"),
     Variant("errors_not_relative", _NB2, "rank_errors", """
 def rank_errors(image, ks):
     s = np.linalg.svd(image, compute_uv=False)
     return np.array([np.sqrt(np.sum(s[k:] ** 2)) for k in ks])
-""", ("rank_errors_test",), "rank_errors gives absolute, not relative, errors"),
+""", ("rank_errors_visible", "rank_errors_hidden"), "rank_errors gives absolute, not relative, errors"),
+    Variant("errors_uint8_squares", _NB2, "rank_errors", """
+def rank_errors(image, ks):
+    s = np.linalg.svd(image, compute_uv=False)
+    norm = np.sqrt(np.sum(image ** 2))          # ||A||_F from the pixels: uint8 squares wrap around
+    return np.array([np.sqrt(np.sum(s[k:] ** 2)) / norm for k in ks])
+""", ("rank_errors_hidden",), "rank_errors squares a uint8 image without converting it to float"),
     Variant("energy_by_sigma", _NB2, "smallest_rank_for_energy", """
 def smallest_rank_for_energy(s, fraction):
     ratio = np.cumsum(s) / np.sum(s)

@@ -71,6 +71,11 @@ def _camera(shape=(64, 64)):
     return image[np.ix_(rows, cols)]
 
 
+def _camera_uint8(shape):
+    """The camera crop of :func:`_camera` as scikit-image stores it: uint8 integers 0..255."""
+    return np.rint(_camera(shape) * 255).astype(np.uint8)
+
+
 def _astronaut(step=16):
     """scikit-image's astronaut (bundled), every `step`-th pixel, floats in [0, 1], shape (m, n, 3)."""
     return skimage.data.astronaut()[::step, ::step] / 255.0
@@ -258,7 +263,12 @@ def hidden_check_lstsq_min_norm(fn, *, verbose=True):
 
 
 def hidden_check_condition_numbers(fn, *, verbose=True):
-    """Hidden check of ``condition_numbers(A)``: more shapes, conditionings and singular matrices.
+    """Hidden check of ``condition_numbers(A)``: more shapes, conditionings, singular matrices, kappa(A) = 1e9.
+
+    For kappa(A) = 1e9 the check tests the lesson only: the returned
+    kappa(A^T A) exceeds :data:`course_utils.checks.part1.ROUNDOFF_KAPPA_MIN`
+    and is not within 1 % of kappa(A)**2 (its value is round-off that only
+    one BLAS reproduces).
 
     Parameters
     ----------
@@ -279,7 +289,7 @@ def hidden_check_condition_numbers(fn, *, verbose=True):
     Examples
     --------
     >>> hidden_check_condition_numbers(solutions.condition_numbers)
-    hidden_check_condition_numbers: all 10 cases passed.
+    hidden_check_condition_numbers: all 11 cases passed.
     """
     rng = np.random.default_rng(130)
     orthogonal = np.linalg.qr(rng.standard_normal((3, 3)))[0]
@@ -299,6 +309,12 @@ def hidden_check_condition_numbers(fn, *, verbose=True):
         ("a 6x4 matrix whose last column is zero (singular: np.inf)", zero_last),
     ]
     cases = [(desc, A, solutions.condition_numbers(A)) for desc, A in specs]
+    # kappa(A) = 1e9: kappa(A^T A) of the formed A^T A is round-off (1e15 to 1e20 by BLAS), so only the lesson
+    # is tested (None): it is huge and it is not kappa(A)**2 = 1e18.
+    ill = _matrix(8, 5, [1, 1e-2, 1e-4, 1e-6, 1e-9], 144)
+    cases.append(("an 8x5 matrix with kappa(A) = 1e9: kappa(A)**2 = 1e18 is beyond float64 (1/eps = 4.5e15), "
+                  "so the kappa(A^T A) computed from the formed A^T A is round-off, not kappa(A)**2",
+                  ill, (solutions.condition_numbers(ill)[0], None)))
     checks._check_condition_numbers(fn, cases, check="hidden_check_condition_numbers", verbose=verbose)
 
 
@@ -477,7 +493,7 @@ def hidden_check_to_uint8_image(fn, *, verbose=True):
 
 
 def hidden_check_rank_errors(fn, *, verbose=True):
-    """Hidden check of ``rank_errors(image, ks)``: a camera crop, rank-deficient and thin matrices.
+    """Hidden check of ``rank_errors(image, ks)``: a camera crop, rank-deficient and thin matrices, uint8 images.
 
     Parameters
     ----------
@@ -498,7 +514,7 @@ def hidden_check_rank_errors(fn, *, verbose=True):
     Examples
     --------
     >>> hidden_check_rank_errors(solutions.rank_errors)
-    hidden_check_rank_errors: all 5 cases passed.
+    hidden_check_rank_errors: all 7 cases passed.
     """
     specs = [
         ("a 64x80 crop of the camera image; ks = [0, 1, 2, 5, 10, 20, 40, 64]", _camera((64, 80)),
@@ -509,6 +525,10 @@ def hidden_check_rank_errors(fn, *, verbose=True):
         ("a 1x8 row vector; ks = range(2)", _matrix(1, 8, [2], 183), range(2)),
         ("a 40x30 matrix with entries about 1e4; ks in decreasing order [15, 3, 1]",
          1e4 * _matrix(40, 30, np.geomspace(5, 0.05, 30), 184), [15, 3, 1]),
+        ("a 48x40 uint8 crop of the camera image, integers 0..255 as loaded from a file (uint8 arithmetic "
+         "wraps around: image**2 is computed mod 256); ks = [0, 1, 5, 40]", _camera_uint8((48, 40)), [0, 1, 5, 40]),
+        ("a 6x9 uint8 image with values up to 255; ks = [1, 3]",
+         np.random.default_rng(185).integers(0, 256, (6, 9)).astype(np.uint8), [1, 3]),
     ]
     cases = [(desc, image, ks, solutions.rank_errors(image, ks)) for desc, image, ks in specs]
     checks._check_rank_errors(fn, cases, check="hidden_check_rank_errors", verbose=verbose)
