@@ -15,6 +15,7 @@ import re
 import numpy as np
 import pytest
 import scipy.linalg
+import scipy.sparse.linalg
 import skimage.metrics
 import skimage.util
 
@@ -1195,6 +1196,14 @@ def denoise_plus_one(image, k):
     return np.clip(checks._per_channel(image, k + 1), 0, 1)
 
 
+def denoise_svds(image, k):
+    out = np.empty(image.shape)
+    for c in range(3):
+        U, s, Vt = scipy.sparse.linalg.svds(image[..., c], k=k)
+        out[..., c] = (U * s) @ Vt
+    return np.clip(out, 0, 1)
+
+
 def denoise_channels_first(image, k):
     return np.moveaxis(denoise_loop(image, k), -1, 0)
 
@@ -1208,8 +1217,10 @@ def denoise_uint8(image, k):
     "fn, pattern",
     [
         (denoise_no_clip, r"clip the result to \[0, 1\]"),
-        (denoise_side_by_side, r"the channels were approximated together.*each channel needs its own SVD"),
-        (denoise_reshape, r"the channels were approximated together"),
+        (denoise_side_by_side, r"is not the expected image: this is a joint approximation .*a method of its own, "
+                               r"but it differs from denoising each channel separately, which this question asks for"),
+        (denoise_reshape, r"this is a joint approximation"),
+        (denoise_svds, r"raised ValueError.*scipy\.sparse\.linalg\.svds only computes 0 < k < min\(m, n\)"),
         (denoise_gray, r"the three channels of the answer are identical"),
         (denoise_gray_2d, r"returned a gray image of shape .*return a colour image of shape"),
         (denoise_plus_one, r"it is the rank-\d+ approximation: k is off by one"),
@@ -1219,6 +1230,14 @@ def denoise_uint8(image, k):
 )
 def test_denoise_color_diagnoses_mistakes(check, fn, pattern):
     fails(check, fn, pattern)
+
+
+@pytest.mark.parametrize("check", both("denoise_color"))
+def test_denoise_color_never_calls_the_joint_method_wrong(check):
+    """Q13 teaches the joint SVD as a method of its own and asks for the per-channel one: a neutral message."""
+    for joint in (denoise_side_by_side, denoise_reshape):
+        message = fails(check, joint, r"joint approximation")
+        assert "wrong" not in message.lower() and "mistake" not in message.lower()
 
 
 # --- generic behaviour of the new checks

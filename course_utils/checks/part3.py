@@ -395,8 +395,9 @@ def _denoise_hint(arr, image, k, expected):
     if k <= c:
         mixed.append(_rank_k_images(image.reshape(m * n, c), [k])[0].reshape(m, n, c))
     mix_hint = (
-        "the channels were approximated together (one SVD of the channels side by side, an (m, 3n) "
-        "matrix, or of a reshape); each channel needs its own SVD: image[..., c] for c = 0, 1, 2"
+        "this is a joint approximation (one SVD of the channels together: side by side, an (m, 3n) matrix, "
+        "or a reshape). That is a method of its own, but it differs from denoising each channel separately, "
+        "which this question asks for: one SVD per channel, image[..., c] for c = 0, 1, 2"
     )
     candidates = [(_per_channel(image, k), "clip the result to [0, 1] (np.clip(..., 0, 1)): a rank-k "
                                            "approximation of a noisy image overshoots")]
@@ -417,6 +418,14 @@ def _denoise_hint(arr, image, k, expected):
     return ""
 
 
+def _denoise_error_hint(exc):
+    """Advice when `fn` raised: scipy.sparse.linalg.svds cannot give k = 0 or k = min(m, n)."""
+    if isinstance(exc, ValueError) and "0 < k < min" in str(exc):
+        return (" (scipy.sparse.linalg.svds only computes 0 < k < min(m, n) singular triplets, and this "
+                "question's k goes from 0 to min(m, n) inclusive: use a full SVD, np.linalg.svd or scipy.linalg.svd)")
+    return ""
+
+
 def _check_denoise_color(fn, cases, *, check, forbidden=(), verbose=True):
     """Run ``denoise_color`` on ``cases = [(desc, image, k, expected)]``."""
     fname = _fn_name(fn, "denoise_color")
@@ -428,7 +437,7 @@ def _check_denoise_color(fn, cases, *, check, forbidden=(), verbose=True):
         call = f"{fname}(image, k={k})"
         m, n, c = image.shape
         got = _run(fn, (image, k), ("image", "k"), call=call, fname=fname, case=desc,
-                   forbidden=forbidden, advice=advice)
+                   forbidden=forbidden, advice=advice, error_hint=_denoise_error_hint)
         with _case(f"case {i} of {len(cases)}: {desc}"):
             arr = _answer_array(got, call)
             if arr.shape == (m, n):
@@ -455,7 +464,7 @@ def _check_denoise_color(fn, cases, *, check, forbidden=(), verbose=True):
                     _mismatch_message(arr, expected, call, _CHECK_RTOL, 1e-10) + " Channel c of the answer is "
                     "the rank-k approximation of image[..., c] (its own SVD), clipped to [0, 1]."
                 )
-            raise AssertionError(f"{call} is wrong: {hint}.")
+            raise AssertionError(f"{call} is not the expected image: {hint}.")
     _passed(check, len(cases), verbose)
 
 
@@ -465,9 +474,11 @@ def check_denoise_color(fn, *, forbidden=(), verbose=True):
     The answer is the (m, n, 3) float image whose channels are the rank-k
     approximations of the channels of `image`, each computed separately,
     clipped to [0, 1].  Cases: k = 2 and k = 1 on two images, k = min(m, n)
-    (the clipped image) and k = 0 (black).  Diagnoses: not clipped, channels
-    approximated together (an SVD of an (m, 3n) or (3m, n) matrix or of a
-    reshape), gray output, channels first, integer output, k off by one.
+    (the clipped image) and k = 0 (black).  Diagnoses: not clipped, a joint
+    approximation of the channels (an SVD of an (m, 3n) or (3m, n) matrix or
+    of a reshape: a method of its own, but not the per-channel one the question
+    asks for), gray output, channels first, integer output, k off by one, and
+    ``scipy.sparse.linalg.svds`` (which cannot give k = 0 or k = min(m, n)).
 
     Parameters
     ----------

@@ -183,6 +183,18 @@ def smallest_rank_for_energy(s, fraction):
     return int(np.searchsorted(ratio, fraction) + 1)
 """, ("smallest_rank_for_energy_visible", "smallest_rank_for_energy_hidden"),
         "smallest_rank_for_energy sums singular values instead of their squares"),
+    Variant("energy_strictly_greater", _NB2, "smallest_rank_for_energy", """
+def smallest_rank_for_energy(s, fraction):
+    energy = np.cumsum(s**2) / np.sum(s**2)
+    return int(np.argmax(energy > fraction) + 1)   # > instead of >=
+""", ("smallest_rank_for_energy_visible", "smallest_rank_for_energy_hidden"),
+        "smallest_rank_for_energy uses > where the definition says >="),
+    Variant("energy_no_roundoff_tolerance", _NB2, "smallest_rank_for_energy", """
+def smallest_rank_for_energy(s, fraction):
+    energy = np.cumsum(s**2) / np.sum(s**2)
+    return int(np.searchsorted(energy, fraction) + 1)
+""", ("smallest_rank_for_energy_hidden",),
+        "smallest_rank_for_energy has no round-off tolerance: at fraction 1.0 it returns len(s) + 1"),
     Variant("k_99_by_sigma", _NB2, "k_99", """
 ratio = np.cumsum(s) / np.sum(s)
 k_99 = int(np.searchsorted(ratio, 0.99) + 1)
@@ -214,6 +226,17 @@ def denoise_color(image, k):
         out[:, :, c] = (U[:, :k] * s[:k]) @ Vt[:k]
     return out
 """, ("denoise_color_visible", "denoise_color_hidden"), "denoise_color does not clip to [0, 1]"),
+    Variant("color_sparse_svds", _NB3, "denoise_color", """
+import scipy.sparse.linalg
+
+def denoise_color(image, k):
+    out = np.empty(image.shape)
+    for c in range(3):
+        U, s, Vt = scipy.sparse.linalg.svds(image[:, :, c], k=k)   # needs 0 < k < min(m, n)
+        out[:, :, c] = (U * s) @ Vt
+    return np.clip(out, 0, 1)
+""", ("denoise_color_visible", "denoise_color_hidden"),
+        "denoise_color with scipy.sparse.linalg.svds, which fails at k = 0 and k = min(m, n)"),
 )
 
 RIGHT = (
@@ -269,6 +292,60 @@ def rank_k_approx(U, s, Vt, k):
         out += s[i] * np.outer(U[:, i], Vt[i])
     return out
 """, description="rank_k_approx as a sum of k outer products"),
+    Variant("condition_scipy_list", _NB1, "condition_numbers", """
+import scipy.linalg
+
+def condition_numbers(A):
+    kappas = []
+    for M in (A, A.T @ A):
+        s = scipy.linalg.svdvals(M)
+        kappas.append(np.inf if s[-1] == 0 else s[0] / s[-1])
+    return kappas
+""", description="condition_numbers with scipy.linalg.svdvals, returned as a list"),
+    Variant("gram_scipy_eigvalsh_sorted", _NB1, "gram_eigenvalues", """
+import scipy.linalg
+
+def gram_eigenvalues(A):
+    return np.sort(scipy.linalg.eigvalsh(A.T @ A))[::-1]
+""", description="gram_eigenvalues with scipy.linalg.eigvalsh and np.sort"),
+    Variant("rank_k_small_diag", _NB2, "rank_k_approx", """
+def rank_k_approx(U, s, Vt, k):
+    return U[:, :k] @ np.diag(s[:k]) @ Vt[:k, :]      # a k x k diagonal matrix
+""", description="rank_k_approx with a k x k np.diag(s[:k])"),
+    Variant("uint8_round_then_clip_255", _NB2, "to_uint8_image", """
+def to_uint8_image(image):
+    return np.clip(np.round(np.asarray(image, dtype=float) * 255), 0, 255).astype(np.uint8)
+""", description="to_uint8_image scaling and rounding first, clipping to 0..255 after"),
+    Variant("errors_measured_in_a_loop", _NB2, "rank_errors", """
+def rank_errors(image, ks):
+    A = np.asarray(image, dtype=float)
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    errors = []
+    for k in ks:
+        A_k = U[:, :k] @ np.diag(s[:k]) @ Vt[:k]
+        errors.append(np.linalg.norm(A - A_k) / np.linalg.norm(A))
+    return np.array(errors)
+""", description="rank_errors forming each A_k in a loop and measuring it"),
+    Variant("energy_loop_with_tolerance", _NB2, "smallest_rank_for_energy", """
+def smallest_rank_for_energy(s, fraction):
+    total = sum(x * x for x in s)
+    kept = 0.0
+    for k, x in enumerate(s, start=1):
+        kept += x * x
+        if kept >= (fraction - 1e-12) * total:
+            return k
+    return len(s)
+""", description="smallest_rank_for_energy with a loop and an explicit round-off tolerance"),
+    Variant("color_per_channel_scipy", _NB3, "denoise_color", """
+import scipy.linalg
+
+def denoise_color(image, k):
+    channels = []
+    for c in range(image.shape[2]):
+        U, s, Vt = scipy.linalg.svd(image[:, :, c])       # full matrices
+        channels.append(U[:, :k] @ np.diag(s[:k]) @ Vt[:k])
+    return np.clip(np.dstack(channels), 0.0, 1.0)
+""", description="denoise_color channel by channel with scipy.linalg.svd and np.dstack"),
     Variant("psnr_with_skimage_data_range", _NB3, "psnr_by_rank", """
 from skimage.metrics import peak_signal_noise_ratio
 

@@ -671,7 +671,7 @@ def _gd_hidden_cases():
 
 
 def hidden_check_denoise_color(fn, *, verbose=True):
-    """Hidden check of ``denoise_color(image, k)``: a noisy astronaut, odd shapes, float32.
+    """Hidden check of ``denoise_color(image, k)``: a noisy astronaut, odd shapes, float32, k = 0 and min(m, n).
 
     Parameters
     ----------
@@ -692,7 +692,7 @@ def hidden_check_denoise_color(fn, *, verbose=True):
     Examples
     --------
     >>> hidden_check_denoise_color(solutions.denoise_color)
-    hidden_check_denoise_color: all 6 cases passed.
+    hidden_check_denoise_color: all 8 cases passed.
     """
     astronaut = _noisy(_astronaut(16), 0.1, 220)  # 32x32x3
     wide = checks._colour_image(8, 20, 221, 0.2)
@@ -701,6 +701,8 @@ def hidden_check_denoise_color(fn, *, verbose=True):
         ("a 32x32 noisy astronaut, k = 5", astronaut, 5),
         ("a 32x32 noisy astronaut, k = 32 = min(m, n) (the image clipped to [0, 1])", astronaut, 32),
         ("a wide 8x20 noisy colour image, k = 3", wide, 3),
+        ("the wide 8x20 image, k = 0 (the answer is black: all zeros)", wide, 0),
+        ("the wide 8x20 image, k = 8 = min(m, n) (the image clipped to [0, 1])", wide, 8),
         ("a 5x1 colour column, k = 1", checks._colour_image(5, 1, 222, 0.2), 1),
         ("a 10x12 float32 noisy colour image, k = 2",
          checks._colour_image(10, 12, 223, 0.2).astype(np.float32), 2),
