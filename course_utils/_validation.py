@@ -12,7 +12,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_matrix", "as_vector", "check_rank", "check_positive", "check_fraction"]
+__all__ = ["as_matrix", "as_vector", "check_rank", "check_positive", "check_fraction", "precision_eps"]
 
 
 def _as_real_array(x, name):
@@ -32,6 +32,46 @@ def _as_real_array(x, name):
     if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
         raise TypeError(f"{name} must be a numeric array; got dtype {arr.dtype}.")
     return arr
+
+
+def precision_eps(x, name="x"):
+    """Machine epsilon of the precision `x` is held in: the course's one rule for tolerances.
+
+    Floating input uses the epsilon of its own dtype (float32: 1.19e-7,
+    float64: 2.22e-16); integer and boolean input is computed in float64, so
+    it uses float64's epsilon.  This is the ``eps`` of the tolerance
+    ``max(m, n) * eps * s[0]`` of the numerical rank and the pseudo-inverse.
+
+    Parameters
+    ----------
+    x : array_like or numpy dtype
+        The input matrix, or its dtype.
+    name : str
+        Name used in error messages.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError
+        If `x` is not real numeric (complex, object, strings).
+
+    Examples
+    --------
+    >>> precision_eps(np.ones(2, dtype=np.float32))  # float32's
+    1.1920928955078125e-07
+    >>> precision_eps(np.arange(3))  # integers: float64's
+    2.220446049250313e-16
+    """
+    if isinstance(x, (np.dtype, type)):
+        dtype = np.dtype(x)
+    else:
+        dtype = _as_real_array(x, name).dtype
+    if np.issubdtype(dtype, np.complexfloating) or not (np.issubdtype(dtype, np.number) or dtype == bool):
+        raise TypeError(f"{name} must have a real numeric dtype; got {dtype}.")
+    return float(np.finfo(dtype if np.issubdtype(dtype, np.floating) else np.float64).eps)
 
 
 def _check_finite(arr, name):

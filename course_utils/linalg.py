@@ -25,7 +25,9 @@ import numpy as np
 from scipy.integrate import quad
 from scipy.optimize import brentq
 
-from ._validation import as_matrix, as_vector, check_fraction, check_positive, check_rank, check_shape
+from ._validation import (
+    as_matrix, as_vector, check_fraction, check_positive, check_rank, check_shape, precision_eps,
+)
 from .svd_tools import (  # noqa: F401  (re-exported: linalg is the instructor's full toolbox)
     SVD, _check_choice, _singular_values, reconstruct, reconstruct_many, svd, truncated_svd,
     truncation_error_report,
@@ -71,16 +73,16 @@ def _svdvals(A):
     return np.linalg.svd(A, compute_uv=False)
 
 
-def _kept(s, shape, tol):
-    """Number of singular values above `tol` (numpy's default tolerance if None)."""
-    tol = default_tolerance(s, shape) if tol is None else tol
+def _kept(s, shape, tol, eps=_EPS):
+    """Number of singular values above `tol` (the default tolerance with `eps` if None)."""
+    tol = default_tolerance(s, shape, eps=eps) if tol is None else tol
     return int(np.count_nonzero(s > tol))
 
 
 # --------------------------------------------------------------------------- rank, pinv, lstsq
 
 
-def default_tolerance(s, shape):
+def default_tolerance(s, shape, *, eps=_EPS):
     """numpy's ``matrix_rank`` tolerance ``max(m, n) * eps * s[0]``.
 
     Parameters
@@ -89,6 +91,10 @@ def default_tolerance(s, shape):
         Singular values in descending order.
     shape : tuple of int
         Shape ``(m, n)`` of the matrix they belong to.
+    eps : float, optional
+        Machine epsilon of the matrix's precision,
+        :func:`course_utils._validation.precision_eps` of it (float64's by
+        default; float32 input uses float32's, integer input float64's).
 
     Returns
     -------
@@ -106,7 +112,10 @@ def default_tolerance(s, shape):
     Singular values computed in float64 carry an absolute error of about
     ``eps * s[0]`` times a modest factor growing with the size; the factor
     ``max(m, n)`` (numpy's and scipy.linalg.pinv's choice) keeps round-off
-    from counting as rank. ``eps`` is the float64 machine epsilon, 2.2e-16.
+    from counting as rank. ``eps`` is the machine epsilon of the input's
+    precision: 2.2e-16 for float64 and integer input, 1.19e-7 for float32
+    (as ``np.linalg.matrix_rank``, whose singular values of a float32 matrix
+    are float32): data held in float32 is only known to that precision.
 
     Examples
     --------
@@ -117,7 +126,8 @@ def default_tolerance(s, shape):
     m, n = check_shape(shape)
     if s.size > min(m, n):
         raise ValueError(f"s has {s.size} values but a {m} x {n} matrix has at most min(m, n) = {min(m, n)}.")
-    return float(max(m, n) * _EPS * s[0])
+    eps = check_positive(eps, "eps")
+    return float(max(m, n) * eps * s[0])
 
 
 def numerical_rank(A, tol=None):
@@ -129,7 +139,8 @@ def numerical_rank(A, tol=None):
         Real matrix.
     tol : float, optional
         Absolute threshold (>= 0); singular values ``> tol`` count. Default
-        :func:`default_tolerance`, as ``np.linalg.matrix_rank``.
+        :func:`default_tolerance` with the epsilon of `A`'s dtype (float32:
+        float32's; integers: float64's), as ``np.linalg.matrix_rank``.
 
     Returns
     -------
@@ -151,9 +162,10 @@ def numerical_rank(A, tol=None):
     >>> numerical_rank([[1.0, 2.0], [2.0, 4.0]])
     1
     """
+    eps = precision_eps(A, "A")
     A = as_matrix(A)
     tol = _check_tol(tol)
-    return _kept(_svdvals(A), A.shape, tol)
+    return _kept(_svdvals(A), A.shape, tol, eps)
 
 
 def pinv(A, tol=None):
@@ -165,7 +177,8 @@ def pinv(A, tol=None):
         Real matrix (any shape and rank).
     tol : float, optional
         Absolute threshold; only singular values ``> tol`` are inverted, the
-        others count as 0. Default :func:`default_tolerance`.
+        others count as 0. Default :func:`default_tolerance` with the
+        epsilon of `A`'s dtype (float32: float32's; integers: float64's).
 
     Returns
     -------
@@ -190,10 +203,11 @@ def pinv(A, tol=None):
     array([[0.5, 0. ],
            [0. , 0. ]])
     """
+    eps = precision_eps(A, "A")
     A = as_matrix(A)
     tol = _check_tol(tol)
     U, s, Vt = svd(A)
-    r = _kept(s, A.shape, tol)
+    r = _kept(s, A.shape, tol, eps)
     return (Vt[:r].T / s[:r]) @ U[:, :r].T
 
 
@@ -225,7 +239,8 @@ def min_norm_lstsq(A, b, tol=None):
         Right-hand side(s).
     tol : float, optional
         Absolute threshold for the singular values used. Default
-        :func:`default_tolerance` (as ``np.linalg.lstsq(rcond=None)``).
+        :func:`default_tolerance` with the epsilon of `A`'s dtype (as
+        ``np.linalg.lstsq(rcond=None)`` for float64 and integer `A`).
 
     Returns
     -------
@@ -251,11 +266,12 @@ def min_norm_lstsq(A, b, tol=None):
     >>> min_norm_lstsq([[1.0, 1.0]], [2.0])
     array([1., 1.])
     """
+    eps = precision_eps(A, "A")
     A = as_matrix(A)
     b = _as_rhs(b, A.shape[0])
     tol = _check_tol(tol)
     U, s, Vt = svd(A)
-    r = _kept(s, A.shape, tol)
+    r = _kept(s, A.shape, tol, eps)
     coef = U[:, :r].T @ b
     coef /= s[:r].reshape((r,) + (1,) * (b.ndim - 1))  # divide row i by s_i, for 1 or p columns
     return Vt[:r].T @ coef

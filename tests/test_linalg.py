@@ -170,6 +170,33 @@ def test_rank_deficient_product_has_rank_two():
     assert la.numerical_rank(np.zeros((3, 5))) == 0
 
 
+def test_one_epsilon_rule_float32_integer_float64():
+    """eps is np.finfo(dtype).eps for float input and float64's for integer input, as np.linalg.matrix_rank."""
+    from course_utils._validation import precision_eps
+
+    assert precision_eps(np.ones((2, 2), dtype=np.float32)) == np.finfo(np.float32).eps
+    assert precision_eps(np.ones((2, 2))) == precision_eps(np.arange(4).reshape(2, 2)) == np.finfo(np.float64).eps
+    assert precision_eps([[True, False]]) == precision_eps(np.int32) == np.finfo(np.float64).eps
+    with pytest.raises(TypeError, match="A must be real"):
+        precision_eps(np.ones(2, dtype=complex), "A")
+    rng = np.random.default_rng(7)
+    A32 = (rng.standard_normal((30, 7)) @ rng.standard_normal((7, 20))).astype(np.float32)
+    s = sla.svdvals(A32.astype(np.float64))
+    # float32 round-off leaves 13 singular values near 1e-8 s[0]: between float64's and float32's tolerance
+    assert 30 * EPS * s[0] < s[7] < 0.1 * 30 * np.finfo(np.float32).eps * s[0]
+    assert la.numerical_rank(A32) == np.linalg.matrix_rank(A32) == 7
+    assert la.numerical_rank(A32.astype(np.float64)) == np.linalg.matrix_rank(A32.astype(np.float64)) == 20
+    np.testing.assert_allclose(la.pinv(A32), sla.pinv(A32.astype(np.float64), atol=0,
+                                                      rtol=30 * np.finfo(np.float32).eps), rtol=1e-9, atol=0)
+    assert la.default_tolerance([2.0, 1.0], (3, 2), eps=np.finfo(np.float32).eps) == pytest.approx(
+        3 * np.finfo(np.float32).eps * 2.0, rel=1e-15)
+    ints = np.array([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
+    assert la.numerical_rank(ints) == np.linalg.matrix_rank(ints) == 2
+    np.testing.assert_allclose(la.pinv(ints), sla.pinv(ints), atol=1e-12)
+    np.testing.assert_allclose(la.min_norm_lstsq(A32, np.ones(30)),
+                               la.pinv(A32) @ np.ones(30), rtol=1e-9, atol=1e-12)
+
+
 # --------------------------------------------------------------------------- pinv
 
 

@@ -15,6 +15,7 @@ import re
 import numpy as np
 import pytest
 import scipy.linalg
+import scipy.sparse.linalg
 import skimage.metrics
 import skimage.util
 
@@ -307,10 +308,11 @@ def rank_eps_of_dtype(A):
     return int(np.sum(s > _tol(A, s)))
 
 
-def rank_float64(A):  # the notebook's model answer
-    A = np.asarray(A, dtype=float)
-    s = np.linalg.svd(A, compute_uv=False)
-    return 0 if s[0] == 0 else int(np.sum(s > max(A.shape) * np.finfo(A.dtype).eps * s[0]))
+def rank_float64(A):  # the notebook's model answer: eps of the input's dtype, computed in float64
+    A = np.asarray(A)
+    eps = np.finfo(A.dtype).eps if np.issubdtype(A.dtype, np.floating) else np.finfo(np.float64).eps
+    s = np.linalg.svd(A.astype(np.float64), compute_uv=False)
+    return int(np.sum(s > max(A.shape) * eps * s[0]))
 
 
 def rank_scipy(A):
@@ -369,10 +371,18 @@ def cond_model(A):  # the notebook's model answer
     return kappa(A), kappa(A.T @ A)
 
 
-def cond_eigh_and_square(A):
+def cond_scipy_list(A):
+    kappas = []
+    for M in (A, A.T @ A):
+        s = scipy.linalg.svdvals(M)
+        kappas.append(np.inf if s[-1] == 0 else s[0] / s[-1])
+    return kappas  # a list, scipy's singular values
+
+
+def cond_kappa_squared(A):
     s = scipy.linalg.svdvals(A)
     k = np.inf if s[-1] == 0 else s[0] / s[-1]
-    return [k, k**2]  # a list, kappa(A^T A) from kappa(A)
+    return [k, k**2]  # kappa(A^T A) from the formula, not from A^T A: right only while kappa(A)**2 << 1/eps
 
 
 def gram_model(A):
@@ -535,7 +545,7 @@ ALTERNATIVES = [
     ("numerical_rank", [rank_eps_of_dtype, rank_float64, rank_scipy]),  # matrix_rank: forbidden by the task
     ("pinv", [pinv_numpy, pinv_scipy_full_flipped, pinv_float32]),
     ("lstsq_min_norm", [lstsq_numpy, lstsq_scipy_full, lstsq_float32]),
-    ("condition_numbers", [cond_numpy, cond_model, cond_eigh_and_square]),
+    ("condition_numbers", [cond_numpy, cond_model, cond_scipy_list]),
     ("gram_eigenvalues", [gram_model, gram_scipy_sorted, gram_float32, gram_eigvals_sorted]),
     ("eckart_young_errors", [ey_model, ey_append_zero]),
     ("rank_k_approx", [rank_k_diag, rank_k_sigma, rank_k_diagsvd, rank_k_float32]),
@@ -580,12 +590,29 @@ def rank_fixed_tol(A):
     return int(np.sum(np.linalg.svd(A, compute_uv=False) > 1e-10))
 
 
+def rank_eps_after_float64(A):
+    A = np.asarray(A, dtype=float)
+    s = np.linalg.svd(A, compute_uv=False)
+    return int(np.sum(s > max(A.shape) * np.finfo(A.dtype).eps * s[0]))
+
+
+def rank_eps_of_int_dtype(A):
+    s = np.linalg.svd(A, compute_uv=False)
+    return int(np.sum(s > max(A.shape) * np.finfo(A.dtype).eps * s[0]))
+
+
 @pytest.mark.parametrize(
     "fn, pattern",
     [
         (rank_gt0, r"returned 20 but the rank is 12: count singular values above the tolerance, not > 0"
-                   r"(?s:.*)Case: case 5 of 10: a 20x30 matrix of rank 12 with entries about 1e-8"),
+                   r"(?s:.*)Case: case 5 of 13: a 20x30 matrix of rank 12 with entries about 1e-8"),
         (rank_fixed_tol, r"returned 11 but the rank is 5: the tolerance must scale with the matrix"),
+        # the old model answer: A converted to float64 first, so np.finfo(A.dtype) is float64's
+        (rank_eps_after_float64, r"returned 20 but the rank is 7: this A is float32, so eps is float32's"
+                                 r"(?s:.*)Case: case 11 of 13: a 30x20 product of rank 7 stored in float32"),
+        # the text's np.finfo(A.dtype).eps taken from an integer dtype
+        (rank_eps_of_int_dtype, r"raised ValueError on a 9x6 integer \(int64\) matrix(?s:.*)"
+                                r"integer input is computed in float64, so its eps is np\.finfo\(np\.float64\)\.eps"),
     ],
 )
 def test_hidden_numerical_rank_diagnoses_mistakes(fn, pattern):
@@ -604,6 +631,19 @@ def pinv_fixed_tol(A):
     return (Vt[keep].T / s[keep]) @ U[:, keep].T
 
 
+def pinv_float64_eps(A):
+    A = np.asarray(A, dtype=float)  # float64 from here on: np.finfo(A.dtype) is float64's even for float32 data
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    keep = s > max(A.shape) * np.finfo(A.dtype).eps * s[0]
+    return (Vt[keep].T / s[keep]) @ U[:, keep].T
+
+
+def pinv_eps_of_int_dtype(A):
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    keep = s > max(A.shape) * np.finfo(A.dtype).eps * s[0]
+    return (Vt[keep].T / s[keep]) @ U[:, keep].T
+
+
 def pinv_calls_numpy(A):
     return np.linalg.pinv(A)
 
@@ -617,7 +657,11 @@ def pinv_calls_scipy_alias(A):
 @pytest.mark.parametrize(
     "fn, pattern, error",
     [
-        (pinv_inverts_roundoff, r"(?s)zero up to round-off.*Case: case 2 of 8: a 60x50 matrix", AssertionError),
+        (pinv_inverts_roundoff, r"(?s)zero up to round-off.*Case: case 2 of 11: a 60x50 matrix", AssertionError),
+        (pinv_float64_eps, r"(?s)inverted singular values that are float32 round-off\. A is float32 here, so "
+                           r"eps = np\.finfo\(np\.float32\)\.eps = 1\.19e-07.*Case: case 9 of 11", AssertionError),
+        (pinv_eps_of_int_dtype, r"(?s)raised ValueError on a 4x3 integer.*np\.finfo\(np\.float64\)\.eps",
+         AssertionError),
         (pinv_fixed_tol, r"(?s)dropped singular values that are not zero.*entries about 1e-12", AssertionError),
         (pinv_calls_numpy, r"^pinv_calls_numpy calls numpy\.linalg\.pinv, which this question forbids",
          ForbiddenCallError),
@@ -709,6 +753,30 @@ def cond_AAt(A):
 )
 def test_condition_numbers_diagnoses_mistakes(check, fn, pattern):
     fails(check, fn, pattern)
+
+
+def test_condition_numbers_hidden_case_tests_the_lesson_not_a_value():
+    """kappa(A) = 1e9: the formula kappa**2 passes the visible check and loses the hidden one; any round-off
+    value of the formed A^T A above 1e13 passes, whatever BLAS produced it."""
+    checks.check_condition_numbers(cond_kappa_squared, verbose=False)
+    fails(hidden.hidden_check_condition_numbers, cond_kappa_squared,
+          r"(?s)returned kappa_AtA = 1e\+18, kappa\(A\)\*\*2 itself; here kappa\(A\) = 1e\+09.*"
+          r"Case: case 11 of 11: an 8x5 matrix with kappa\(A\) = 1e9")
+    ill = hidden._matrix(8, 5, [1, 1e-2, 1e-4, 1e-6, 1e-9], 144)
+    kappa = np.linalg.cond(ill)
+    assert kappa == pytest.approx(1e9, rel=1e-5)
+
+    def answer(kappa_ata_of_ill):
+        """The model answer, except that the ill-conditioned case's kappa(A^T A) is `kappa_ata_of_ill`."""
+        def condition_numbers(A):
+            kappa_a, kappa_ata = S.condition_numbers(A)
+            return kappa_a, (kappa_ata_of_ill if 1e8 < kappa_a < np.inf else kappa_ata)
+        return condition_numbers
+
+    for other_blas in (2e15, 3.7e16, 8e19, np.inf):  # what other BLAS may give for the formed A^T A
+        hidden.hidden_check_condition_numbers(answer(other_blas), verbose=False)
+    for wrong, pattern in ((1e9, r"must exceed 1e\+13"), (1.005e18, r"kappa\(A\)\*\*2 itself")):
+        fails(hidden.hidden_check_condition_numbers, answer(wrong), pattern)
 
 
 def test_condition_numbers_diagnoses_eigenvalues_of_A():
@@ -950,6 +1018,18 @@ def test_rank_errors_diagnoses_mistakes(check, fn, pattern):
     fails(check, fn, pattern)
 
 
+def errors_uint8_squares(image, ks):
+    s = np.linalg.svd(image, compute_uv=False)
+    return [np.sqrt(np.sum(s[k:] ** 2)) / np.sqrt(np.sum(image**2)) for k in ks]  # uint8: image**2 wraps
+
+
+def test_rank_errors_uint8_image_reaches_the_hidden_check_only():
+    """Q6 states that the image may be uint8: squaring it without converting loses the hidden points only."""
+    checks.check_rank_errors(errors_uint8_squares, verbose=False)
+    fails(hidden.hidden_check_rank_errors, errors_uint8_squares,
+          r"(?s)the image is uint8 here .*image\*\*2 is computed modulo 256.*Case: case 6 of 7: a 48x40 uint8 crop")
+
+
 # --- psnr_by_rank
 
 
@@ -1116,6 +1196,14 @@ def denoise_plus_one(image, k):
     return np.clip(checks._per_channel(image, k + 1), 0, 1)
 
 
+def denoise_svds(image, k):
+    out = np.empty(image.shape)
+    for c in range(3):
+        U, s, Vt = scipy.sparse.linalg.svds(image[..., c], k=k)
+        out[..., c] = (U * s) @ Vt
+    return np.clip(out, 0, 1)
+
+
 def denoise_channels_first(image, k):
     return np.moveaxis(denoise_loop(image, k), -1, 0)
 
@@ -1129,8 +1217,10 @@ def denoise_uint8(image, k):
     "fn, pattern",
     [
         (denoise_no_clip, r"clip the result to \[0, 1\]"),
-        (denoise_side_by_side, r"the channels were approximated together.*each channel needs its own SVD"),
-        (denoise_reshape, r"the channels were approximated together"),
+        (denoise_side_by_side, r"is not the expected image: this is a joint approximation .*a method of its own, "
+                               r"but it differs from denoising each channel separately, which this question asks for"),
+        (denoise_reshape, r"this is a joint approximation"),
+        (denoise_svds, r"raised ValueError.*scipy\.sparse\.linalg\.svds only computes 0 < k < min\(m, n\)"),
         (denoise_gray, r"the three channels of the answer are identical"),
         (denoise_gray_2d, r"returned a gray image of shape .*return a colour image of shape"),
         (denoise_plus_one, r"it is the rank-\d+ approximation: k is off by one"),
@@ -1140,6 +1230,14 @@ def denoise_uint8(image, k):
 )
 def test_denoise_color_diagnoses_mistakes(check, fn, pattern):
     fails(check, fn, pattern)
+
+
+@pytest.mark.parametrize("check", both("denoise_color"))
+def test_denoise_color_never_calls_the_joint_method_wrong(check):
+    """Q13 teaches the joint SVD as a method of its own and asks for the per-channel one: a neutral message."""
+    for joint in (denoise_side_by_side, denoise_reshape):
+        message = fails(check, joint, r"joint approximation")
+        assert "wrong" not in message.lower() and "mistake" not in message.lower()
 
 
 # --- generic behaviour of the new checks

@@ -239,8 +239,12 @@ def test_wrong_student_has_the_variant_and_loses_the_tests_that_use_it(built, so
         if name != variant.notebook:
             assert _comparable(_read(course, variant.student, name)) == _comparable(perfect[name])
     assert student.expected_lost == {variant.notebook: variant.lost}
-    # the lost cells are exactly the tests that call what the answer defines
-    assert set(variant.lost) == _tests_using(source[variant.notebook], _defined_names(variant.code))
+    # the lost cells are tests that call what the answer defines: all of them, or only the hidden one
+    # for a mistake only the hidden cases reach (integer or float32 input, uint8 images, round-off, rules)
+    using = _tests_using(source[variant.notebook], _defined_names(variant.code))
+    assert variant.lost and set(variant.lost) <= using
+    if set(variant.lost) != using:
+        assert all(gid.endswith("_hidden") for gid in variant.lost), variant.lost
 
 
 def test_variants_are_valid_python_with_unique_names():
@@ -249,7 +253,8 @@ def test_variants_are_valid_python_with_unique_names():
         ast.parse(v.code)
         assert v.notebook in NOTEBOOKS and v.description
         assert v.right == (v.student.startswith("right_"))
-    assert {v.name for v in WRONG if v.reasons} == {"pinv_forbidden_call", "pinv_forbidden_alias"}
+    assert {v.name for v in WRONG if v.reasons} == {"pinv_forbidden_call", "pinv_forbidden_alias",
+                                                    "rank_is_matrix_rank", "gram_through_svd"}
 
 
 # ----------------------------------------------------------------------------- pathologies

@@ -97,8 +97,10 @@ from .part2 import (
 from .part3 import (
     GD_UNKNOWN_RTOL,
     check_denoise_color,
-    check_denoising_ranks,
     check_gavish_donoho_threshold,
+    check_k_best,
+    check_k_energy,
+    check_k_gd,
     check_psnr_by_rank,
 )
 
@@ -164,5 +166,7 @@ __all__ = [
     "check_gavish_donoho_threshold",
     "check_denoise_color",
     "check_energy_rank_choice",
-    "check_denoising_ranks",
+    "check_k_gd",
+    "check_k_energy",
+    "check_k_best",
 ]

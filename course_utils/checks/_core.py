@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 import scipy.linalg
 
-from .._validation import as_matrix
+from .._validation import as_matrix, precision_eps
 from .forbidden import _DEFAULT_ADVICE, ForbiddenCallError, forbid_calls
 
 __all__ = [
@@ -414,11 +414,28 @@ def assert_is_rank(M, k, name, *, rtol=None):
     raise AssertionError(msg + ("" if msg.endswith("?") else "."))
 
 
-def _pinv_hints(A, X):
+def _eps_words(eps):
+    """How the task's epsilon rule applies to a matrix whose precision has machine epsilon `eps`."""
+    if eps > _EPS:
+        return (f"A is float32 here, so eps = np.finfo(np.float32).eps = {eps:.3g}, and its round-off "
+                "singular values are about 1e-8 * s[0], not 1e-16 * s[0]")
+    return "eps = np.finfo(np.float64).eps for float64 and integer input"
+
+
+def _integer_eps_hint(exc):
+    """Advice when `fn` took np.finfo of an integer matrix's dtype (it raises "... not inexact")."""
+    if isinstance(exc, ValueError) and "not inexact" in str(exc):
+        return (" (A is an integer matrix here and np.finfo of an integer dtype raises: integer input is "
+                "computed in float64, so its eps is np.finfo(np.float64).eps; take eps from A.dtype only "
+                "when np.issubdtype(A.dtype, np.floating))")
+    return ""
+
+
+def _pinv_hints(A, X, eps=_EPS):
     """Recognise the usual pseudo-inverse mistakes (X is finite and has shape (n, m))."""
     m, n = A.shape
     U, s, Vt = np.linalg.svd(A, full_matrices=False)
-    tol = max(m, n) * _EPS * s[0]
+    tol = max(m, n) * eps * s[0]
     r = int(np.count_nonzero(s > tol))
     scale_x = float(np.max(np.abs(X)))
     close = dict(rtol=0, atol=1e-6 * max(float(np.max(np.abs(A))), 1e-300))
@@ -433,8 +450,8 @@ def _pinv_hints(A, X):
     if norm_x > 1e4 / s[r - 1]:
         return (
             f"its entries are as large as {scale_x:.3g}: you inverted singular values that are zero "
-            "up to round-off (about 1e-16 * s[0]); invert only s > tol = max(m, n) * eps * s[0] "
-            "and use 0 for the others"
+            "up to round-off; invert only s > tol = max(m, n) * eps * s[0] and use 0 for the others "
+            f"({_eps_words(eps)})"
         )
     P = scipy.linalg.pinv(A)  # a public routine: the checks never build an answer themselves
     if m == n and np.allclose(X.T, P, rtol=0, atol=1e-6 * float(np.max(np.abs(P)))):
@@ -491,6 +508,7 @@ def assert_penrose_conditions(A, X, name, *, rtol=1e-6):
     >>> A = np.array([[1.0, 0.0], [0.0, 2.0], [0.0, 0.0]])
     >>> assert_penrose_conditions(A, np.linalg.pinv(A), "X")
     """
+    eps = precision_eps(A, "A")
     A = as_matrix(A, "A")
     m, n = A.shape
     arr = _answer_array(
@@ -509,7 +527,7 @@ def assert_penrose_conditions(A, X, name, *, rtol=1e-6):
     )
     for label, err in conditions:
         if not err <= tol:
-            hint = _pinv_hints(A, X)
+            hint = _pinv_hints(A, X, eps)
             raise AssertionError(
                 f"{name} fails the Penrose condition {label} (max relative error {float(err):.3g})"
                 + (f": {hint}" if hint else ".")

@@ -10,10 +10,11 @@ import numpy as np
 import scipy.linalg
 
 from ._core import (
-    _CHECK_ATOL, _CHECK_RTOL, _EPS, _answer_array, _answer_int, _answer_pair, _case, _close, _close_scalar,
+    _CHECK_ATOL, _CHECK_RTOL, _EPS, _answer_array, _eps_words, _integer_eps_hint, _answer_int, _answer_pair, _case, _close, _close_scalar,
     _effective_rtol, _matrix, _mismatch_message, _passed, _require_callable, _run, _short,
     assert_array_answer, assert_integer_answer, assert_penrose_conditions,
 )
+from .._validation import precision_eps
 from ..svd_tools import reconstruct
 from .forbidden import DEFAULT_FORBIDDEN, _fn_name, assert_no_forbidden_calls
 
@@ -55,8 +56,15 @@ def _numerical_rank_cases():
 
 def _rank_hint(got, A):
     m, n = A.shape
-    s = np.linalg.svd(A, compute_uv=False)
-    tol = max(m, n) * _EPS * s[0]
+    eps = precision_eps(A, "A")
+    s = np.linalg.svd(np.asarray(A, dtype=np.float64), compute_uv=False)
+    tol = max(m, n) * eps * s[0]
+    if eps > _EPS and got == np.count_nonzero(s > max(m, n) * _EPS * s[0]):
+        return (
+            f"this A is float32, so eps is float32's, np.finfo(np.float32).eps = {eps:.3g}: data held in "
+            "float32 is only known to about 7 digits, and its round-off singular values (about 1e-8 * s[0]) "
+            "must not count (take eps from A's dtype before converting A to float64)"
+        )
     if got == np.count_nonzero(s > 0):
         return (
             "count singular values above the tolerance, not > 0: round-off leaves the 'zero' "
@@ -70,8 +78,8 @@ def _rank_hint(got, A):
         )
     if any(got == np.count_nonzero(s > t) for t in (1e-6, 1e-8, 1e-10, 1e-12, 1e-14, _EPS)):
         return (
-            "the tolerance must scale with the matrix: use tol = max(m, n) * np.finfo(float).eps * s[0] "
-            "(s[0] the largest singular value), not a fixed number such as 1e-10"
+            "the tolerance must scale with the matrix: use tol = max(m, n) * eps * s[0] "
+            "(s[0] the largest singular value, eps that of A's precision), not a fixed number such as 1e-10"
         )
     if got == min(m, n):
         return "min(m, n) is the largest possible rank, not the rank of this matrix"
@@ -87,7 +95,8 @@ def _check_numerical_rank(fn, cases, *, check, forbidden=(), verbose=True):
     if forbidden:
         assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
     for i, (desc, A, expected) in enumerate(cases, 1):
-        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice)
+        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice,
+                   error_hint=_integer_eps_hint)
         with _case(f"case {i} of {len(cases)}: {desc}"):
             value = _answer_int(got, call)
             hint = _rank_hint(value, A) if value != expected else ""
@@ -155,9 +164,19 @@ def _check_pinv(fn, cases, *, check, forbidden=DEFAULT_FORBIDDEN, verbose=True):
     if forbidden:
         assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
     for i, (desc, A, expected) in enumerate(cases, 1):
-        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice)
+        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice,
+                   error_hint=_integer_eps_hint)
         with _case(f"case {i} of {len(cases)}: {desc}"):
             assert_penrose_conditions(A, got, call, rtol=_CHECK_RTOL)
+            eps = precision_eps(A, "A")
+            arr = _answer_array(got, call)
+            if eps > _EPS and arr.shape == expected.shape and np.max(np.abs(arr)) > 1e3 * np.max(np.abs(expected)):
+                # the exact pseudo-inverse of the float32 data: its round-off singular values were inverted
+                raise AssertionError(
+                    f"{call} has entries as large as {float(np.max(np.abs(arr))):.3g} (expected at most "
+                    f"{float(np.max(np.abs(expected))):.3g}): it inverted singular values that are float32 "
+                    f"round-off. {_eps_words(eps)}: with tol = max(m, n) * eps * s[0] they are dropped."
+                )
             assert_array_answer(got, expected, name=call, rtol=_CHECK_RTOL, atol=_CHECK_ATOL)
     _passed(check, len(cases), verbose)
 
@@ -381,8 +400,31 @@ def _condition_error_hint(exc):
     return ""
 
 
+#: Smallest kappa(A^T A) accepted when kappa(A) ~ 1e9 (expected kappa_AtA = None): the formed A^T A is then
+#: numerically singular and its computed condition number is round-off, ~1e15 to 1e20 depending on the BLAS.
+ROUNDOFF_KAPPA_MIN = 1e13
+
+
+def _roundoff_kappa_message(call, value, kappa_a):
+    """Why `value` is not what the formed A^T A of a matrix with condition number `kappa_a` (~1e9) gives."""
+    lesson = (
+        f"here kappa(A) = {kappa_a:.3g}, so kappa(A)**2 = {kappa_a**2:.3g} is beyond what float64 can resolve "
+        f"(about 1/eps = {1 / _EPS:.2g}): the smallest singular value of the formed A^T A is round-off, and "
+        "its computed condition number is huge (about 1e15 to 1e20, depending on the BLAS) but not kappa(A)**2"
+    )
+    if _close_scalar(value, kappa_a**2, 1e-2):
+        return (f"{call} returned kappa_AtA = {value:.6g}, kappa(A)**2 itself; {lesson}. Compute kappa(A^T A) from "
+                "the singular values of A.T @ A, as the question asks: that it differs is the lesson.")
+    return (f"{call} returned kappa_AtA = {value:.6g}, but {lesson}, so it must exceed "
+            f"{ROUNDOFF_KAPPA_MIN:.0e}: compute it from np.linalg.svd(A.T @ A, compute_uv=False).")
+
+
 def _check_condition_numbers(fn, cases, *, check, forbidden=(), verbose=True):
-    """Run ``condition_numbers`` on ``cases = [(desc, A, (kappa_A, kappa_AtA))]``."""
+    """Run ``condition_numbers`` on ``cases = [(desc, A, (kappa_A, kappa_AtA))]``.
+
+    ``kappa_AtA = None`` marks a matrix with kappa(A) ~ 1e9: its kappa(A^T A) is round-off, so only the
+    lesson is tested (above :data:`ROUNDOFF_KAPPA_MIN`, not within 1 % of kappa(A)**2), never a value.
+    """
     fname = _fn_name(fn, "condition_numbers")
     _require_callable(fn, check, fname)
     call = f"{fname}(A)"
@@ -400,9 +442,15 @@ def _check_condition_numbers(fn, cases, *, check, forbidden=(), verbose=True):
         with _case(f"case {i} of {len(cases)}: {desc}"):
             values = _answer_pair(got, call, names, complex_hint=complex_hint)
             for name, which, value, exp in zip(names, ("A", "AtA"), values, expected):
+                if exp is None:
+                    kappa_a = float(expected[0])
+                    if not value > ROUNDOFF_KAPPA_MIN or _close_scalar(value, kappa_a**2, 1e-2):
+                        raise AssertionError(_roundoff_kappa_message(call, value, kappa_a))
+                    continue
                 exp = float(exp)
-                # kappa(A^T A) of an ill-conditioned A is itself computed with relative error ~eps kappa**2.
-                rtol = 1e-3 if which == "AtA" and exp > 1e6 else _CHECK_RTOL
+                # kappa(A^T A) of an ill-conditioned A is itself computed with relative error ~eps kappa**2,
+                # kappa(A) with relative error ~eps kappa.
+                rtol = 1e-3 if which == "AtA" and exp > 1e6 else max(_CHECK_RTOL, 1e3 * _EPS * exp)
                 if not _close_scalar(value, exp, rtol):
                     hint = _kappa_hint(value, exp, A, which)
                     raise AssertionError(f"{call} returned {name} = {value:.6g} but it should be {exp:.6g}: {hint}.")

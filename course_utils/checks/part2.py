@@ -436,6 +436,10 @@ def _rank_errors_hint(arr, A, ks):
     for candidate, hint in candidates:
         if _close(arr, candidate, 1e-6, 1e-10):
             return hint
+    if np.issubdtype(np.asarray(A).dtype, np.integer):
+        return (f"the image is {np.asarray(A).dtype} here (integers 0..255, as loaded from a file), and integer "
+                "arithmetic wraps around (image**2 is computed modulo 256 for uint8): convert it first, "
+                "image = np.asarray(image, dtype=float)")
     return ""
 
 

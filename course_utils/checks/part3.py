@@ -21,7 +21,9 @@ __all__ = [
     "check_psnr_by_rank",
     "check_gavish_donoho_threshold",
     "check_denoise_color",
-    "check_denoising_ranks",
+    "check_k_gd",
+    "check_k_energy",
+    "check_k_best",
 ]
 
 
@@ -393,8 +395,9 @@ def _denoise_hint(arr, image, k, expected):
     if k <= c:
         mixed.append(_rank_k_images(image.reshape(m * n, c), [k])[0].reshape(m, n, c))
     mix_hint = (
-        "the channels were approximated together (one SVD of the channels side by side, an (m, 3n) "
-        "matrix, or of a reshape); each channel needs its own SVD: image[..., c] for c = 0, 1, 2"
+        "this is a joint approximation (one SVD of the channels together: side by side, an (m, 3n) matrix, "
+        "or a reshape). That is a method of its own, but it differs from denoising each channel separately, "
+        "which this question asks for: one SVD per channel, image[..., c] for c = 0, 1, 2"
     )
     candidates = [(_per_channel(image, k), "clip the result to [0, 1] (np.clip(..., 0, 1)): a rank-k "
                                            "approximation of a noisy image overshoots")]
@@ -415,6 +418,14 @@ def _denoise_hint(arr, image, k, expected):
     return ""
 
 
+def _denoise_error_hint(exc):
+    """Advice when `fn` raised: scipy.sparse.linalg.svds cannot give k = 0 or k = min(m, n)."""
+    if isinstance(exc, ValueError) and "0 < k < min" in str(exc):
+        return (" (scipy.sparse.linalg.svds only computes 0 < k < min(m, n) singular triplets, and this "
+                "question's k goes from 0 to min(m, n) inclusive: use a full SVD, np.linalg.svd or scipy.linalg.svd)")
+    return ""
+
+
 def _check_denoise_color(fn, cases, *, check, forbidden=(), verbose=True):
     """Run ``denoise_color`` on ``cases = [(desc, image, k, expected)]``."""
     fname = _fn_name(fn, "denoise_color")
@@ -426,7 +437,7 @@ def _check_denoise_color(fn, cases, *, check, forbidden=(), verbose=True):
         call = f"{fname}(image, k={k})"
         m, n, c = image.shape
         got = _run(fn, (image, k), ("image", "k"), call=call, fname=fname, case=desc,
-                   forbidden=forbidden, advice=advice)
+                   forbidden=forbidden, advice=advice, error_hint=_denoise_error_hint)
         with _case(f"case {i} of {len(cases)}: {desc}"):
             arr = _answer_array(got, call)
             if arr.shape == (m, n):
@@ -453,7 +464,7 @@ def _check_denoise_color(fn, cases, *, check, forbidden=(), verbose=True):
                     _mismatch_message(arr, expected, call, _CHECK_RTOL, 1e-10) + " Channel c of the answer is "
                     "the rank-k approximation of image[..., c] (its own SVD), clipped to [0, 1]."
                 )
-            raise AssertionError(f"{call} is wrong: {hint}.")
+            raise AssertionError(f"{call} is not the expected image: {hint}.")
     _passed(check, len(cases), verbose)
 
 
@@ -463,9 +474,11 @@ def check_denoise_color(fn, *, forbidden=(), verbose=True):
     The answer is the (m, n, 3) float image whose channels are the rank-k
     approximations of the channels of `image`, each computed separately,
     clipped to [0, 1].  Cases: k = 2 and k = 1 on two images, k = min(m, n)
-    (the clipped image) and k = 0 (black).  Diagnoses: not clipped, channels
-    approximated together (an SVD of an (m, 3n) or (3m, n) matrix or of a
-    reshape), gray output, channels first, integer output, k off by one.
+    (the clipped image) and k = 0 (black).  Diagnoses: not clipped, a joint
+    approximation of the channels (an SVD of an (m, 3n) or (3m, n) matrix or
+    of a reshape: a method of its own, but not the per-channel one the question
+    asks for), gray output, channels first, integer output, k off by one, and
+    ``scipy.sparse.linalg.svds`` (which cannot give k = 0 or k = min(m, n)).
 
     Parameters
     ----------
@@ -500,48 +513,39 @@ def check_denoise_color(fn, *, forbidden=(), verbose=True):
 # ---------------------------------------------------------------------------
 
 
-def check_denoising_ranks(k_gd, k_energy, k_best, *, noisy, clean, sigma, ks):
-    """Check the three rank choices of the denoising notebook against their definitions.
+def check_k_gd(k_gd, *, noisy, sigma):
+    """Check ``k_gd``: the number of singular values of `noisy` above the known-noise Gavish-Donoho threshold.
 
-    Each rank is verified, not recomputed: `k_gd` keeps exactly the singular
-    values above the threshold, `k_energy` keeps 99 % of the energy and
-    ``k_energy - 1`` does not, no rank in `ks` beats the PSNR of `k_best`.
+    The rank is verified, not recomputed from an answer: the threshold
+    ``tau = lambda*(beta) sqrt(max(m, n)) sigma`` uses the visible checks'
+    table of ``lambda*`` for the aspect ratios they know.
 
     Parameters
     ----------
-    k_gd, k_energy, k_best : int
-        The student's ranks: singular values of `noisy` above the Gavish-Donoho
-        threshold with known `sigma`; smallest rank keeping 99 % of the energy of
-        `noisy`; the rank in `ks` whose approximation of `noisy` has the highest
-        PSNR against `clean`.
-    noisy, clean : (m, n) array_like
-        The images of the notebook (``min(m, n) / max(m, n)`` one of the aspect
-        ratios the visible checks know, e.g. 1 for a square image).
+    k_gd : int
+        The student's rank.
+    noisy : (m, n) array_like
+        The noisy image of the notebook (``min(m, n) / max(m, n)`` one of the
+        aspect ratios the visible checks know, e.g. 1 for a square image).
     sigma : float
-        The noise level.
-    ks : sequence of int
-        The ranks searched for `k_best`.
+        The known noise level.
 
     Raises
     ------
     AssertionError
-        Naming the first wrong variable, with a diagnosis.
+        If `k_gd` is None, not an integer or not that count, with a diagnosis.
     ValueError
         If the aspect ratio of `noisy` is not one the visible checks know.
 
     Examples
     --------
-    >>> noisy = np.diag([10.0, 5.0, 0.1]); clean = np.diag([10.0, 5.0, 0.0])
-    >>> check_denoising_ranks(1, 2, 2, noisy=noisy, clean=clean, sigma=0.01, ks=[1, 2, 3])  # doctest: +ELLIPSIS
+    >>> check_k_gd(1, noisy=np.diag([10.0, 5.0, 0.1]), sigma=0.01)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: k_gd = 1 but 3 singular values of noisy are above the known-noise threshold tau = 0.04: ...
     """
+    _require_set(k_gd, "k_gd")
     noisy = as_matrix(noisy, "noisy")
-    clean = as_matrix(clean, "clean")
-    ks = [int(k) for k in np.asarray(ks).ravel()]
     s = np.linalg.svd(noisy, compute_uv=False)
-    for value, name in ((k_gd, "k_gd"), (k_energy, "k_energy"), (k_best, "k_best")):
-        _require_set(value, name)
     lo, hi = sorted(noisy.shape)
     tau = _gd_table(lo / hi)[0] * np.sqrt(hi) * sigma
     got = _answer_int(k_gd, "k_gd")
@@ -551,11 +555,73 @@ def check_denoising_ranks(k_gd, k_energy, k_best, *, noisy, clean, sigma, ks):
             f"k_gd = {got} but {above} singular values of noisy are above the known-noise threshold "
             f"tau = {tau:.3g}: use tau = lambda*(beta) sqrt(max(m, n)) sigma with beta = min(m, n) / max(m, n)."
         )
+    print("check_k_gd: k_gd is right.")
+
+
+def check_k_energy(k_energy, *, noisy, fraction=0.99):
+    """Check ``k_energy``: the smallest rank keeping `fraction` of the energy ``sum(s**2)`` of `noisy`.
+
+    Verified, not recomputed: rank `k_energy` keeps the fraction and
+    ``k_energy - 1`` does not.
+
+    Parameters
+    ----------
+    k_energy : int
+        The student's rank.
+    noisy : (m, n) array_like
+        The noisy image of the notebook.
+    fraction : float, optional
+        Share of the energy to keep.
+
+    Raises
+    ------
+    AssertionError
+        If `k_energy` is None, not an integer or not that rank, with a diagnosis.
+
+    Examples
+    --------
+    >>> check_k_energy(1, noisy=np.diag([10.0, 5.0, 0.1]))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    AssertionError: k_energy = 1 is not the 99 % energy rank of noisy: ...
+    """
+    _require_set(k_energy, "k_energy")
+    s = np.linalg.svd(as_matrix(noisy, "noisy"), compute_uv=False)
     got = _answer_int(k_energy, "k_energy")
-    if not _is_energy_rank(got, s, 0.99):
-        hint = ("energy is the cumulative sum of s**2, not of s." if _is_energy_rank(got, s, 0.99, power=1)
-                else "it is the smallest k whose first k singular values keep 99 % of sum(s**2).")
-        raise AssertionError(f"k_energy = {got} is not the 99 % energy rank of noisy: {hint}")
+    if not _is_energy_rank(got, s, fraction):
+        hint = ("energy is the cumulative sum of s**2, not of s." if _is_energy_rank(got, s, fraction, power=1)
+                else f"it is the smallest k whose first k singular values keep {fraction * 100:g} % of sum(s**2).")
+        raise AssertionError(f"k_energy = {got} is not the {fraction * 100:g} % energy rank of noisy: {hint}")
+    print("check_k_energy: k_energy is right.")
+
+
+def check_k_best(k_best, *, noisy, clean, ks):
+    """Check ``k_best``: the rank in `ks` whose approximation of `noisy` has the highest PSNR against `clean`.
+
+    Parameters
+    ----------
+    k_best : int
+        The student's rank.
+    noisy, clean : (m, n) array_like
+        The images of the notebook.
+    ks : sequence of int
+        The ranks searched.
+
+    Raises
+    ------
+    AssertionError
+        If `k_best` is None, not in `ks`, or beaten by another rank of `ks`.
+
+    Examples
+    --------
+    >>> noisy = np.diag([10.0, 5.0, 0.1]); clean = np.diag([10.0, 5.0, 0.0])
+    >>> check_k_best(1, noisy=noisy, clean=clean, ks=[1, 2, 3])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    AssertionError: k_best = 1 gives ... dB but rank 2 gives ... dB: ...
+    """
+    _require_set(k_best, "k_best")
+    noisy = as_matrix(noisy, "noisy")
+    clean = as_matrix(clean, "clean")
+    ks = [int(k) for k in np.asarray(ks).ravel()]
     got = _answer_int(k_best, "k_best")
     if got not in ks:
         hint = f" (ks[{got}] = {ks[got]}?)" if 0 <= got < len(ks) else ""
@@ -568,4 +634,4 @@ def check_denoising_ranks(k_gd, k_energy, k_best, *, noisy, clean, sigma, ks):
             f"k_best = {got} gives {scores[got]:.3f} dB but rank {better} gives {scores[better]:.3f} dB: approximate "
             "the noisy image and compare it with the clean one."
         )
-    print("check_denoising_ranks: k_gd, k_energy and k_best are right.")
+    print("check_k_best: k_best is right.")

@@ -78,6 +78,25 @@ def numerical_rank(A):
     return int(np.sum(s > 0))
 """, ("numerical_rank_visible", "numerical_rank_hidden"),
         "numerical_rank counts singular values > 0 instead of above the tolerance"),
+    Variant("rank_eps_of_integer_dtype", _NB1, "numerical_rank", """
+def numerical_rank(A):
+    s = np.linalg.svd(A, compute_uv=False)
+    tol = max(A.shape) * np.finfo(A.dtype).eps * s[0]
+    return int(np.sum(s > tol))
+""", ("numerical_rank_hidden",),
+        "numerical_rank takes np.finfo(A.dtype).eps, which raises on an integer matrix"),
+    Variant("rank_is_matrix_rank", _NB1, "numerical_rank", """
+numerical_rank = np.linalg.matrix_rank
+""", ("numerical_rank_hidden",), "numerical_rank is np.linalg.matrix_rank, which the question forbids",
+        ("forbidden call",)),
+    Variant("pinv_float64_eps_for_float32", _NB1, "pinv_svd", """
+def pinv_svd(A):
+    A = np.asarray(A, dtype=float)
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    tol = max(A.shape) * np.finfo(A.dtype).eps * s[0]    # A is float64 by now: float64's eps
+    s_inv = np.where(s > tol, 1 / np.where(s > tol, s, 1), 0)
+    return (Vt.T * s_inv) @ U.T
+""", ("pinv_svd_hidden",), "pinv_svd uses float64's eps for float32 input (inverts float32 round-off)"),
     Variant("pinv_forgets_to_invert", _NB1, "pinv_svd", """
 def pinv_svd(A):
     U, s, Vt = np.linalg.svd(A, full_matrices=False)
@@ -111,16 +130,28 @@ def lstsq_min_norm(A, b):
 def condition_numbers(A):
     s = np.linalg.svd(A, compute_uv=False)
     return s[0] / s[-1], s[0] / s[-1]
-""", ("condition_numbers_test",), "condition_numbers returns kappa(A) twice, not kappa(A)^2"),
+""", ("condition_numbers_visible", "condition_numbers_hidden"), "condition_numbers returns kappa(A) twice, not kappa(A)^2"),
+    Variant("condition_kappa_squared", _NB1, "condition_numbers", """
+def condition_numbers(A):
+    s = np.linalg.svd(A, compute_uv=False)
+    kappa = np.inf if s[-1] == 0 else s[0] / s[-1]
+    return kappa, kappa**2                      # the formula, not A^T A itself
+""", ("condition_numbers_hidden",), "condition_numbers returns (kappa, kappa**2) instead of computing kappa(A^T A)"),
+    Variant("gram_through_svd", _NB1, "gram_eigenvalues", """
+def gram_eigenvalues(A):
+    s = np.linalg.svd(A, compute_uv=False)
+    return np.concatenate([s**2, np.zeros(A.shape[1] - len(s))])
+""", ("gram_eigenvalues_hidden",), "gram_eigenvalues from the SVD, which the question forbids",
+        ("forbidden call",)),
     Variant("gram_eigenvalues_ascending", _NB1, "gram_eigenvalues", """
 def gram_eigenvalues(A):
     return np.linalg.eigvalsh(A.T @ A)
-""", ("gram_eigenvalues_test",), "gram_eigenvalues in increasing order (eigvalsh's order)"),
+""", ("gram_eigenvalues_visible", "gram_eigenvalues_hidden"), "gram_eigenvalues in increasing order (eigvalsh's order)"),
     Variant("eckart_young_off_by_one", _NB1, "eckart_young_errors", """
 def eckart_young_errors(s, k):
     s = np.asarray(s, dtype=float)
     return (float(s[k - 1]) if k > 0 else float(s[0])), float(np.sqrt(np.sum(s[k - 1:] ** 2)))
-""", ("eckart_young_test",), "eckart_young_errors uses sigma_k instead of sigma_(k+1)"),
+""", ("eckart_young_visible", "eckart_young_hidden"), "eckart_young_errors uses sigma_k instead of sigma_(k+1)"),
     # ------------------------------------------------------------------ part 2
     Variant("first_k_columns_last_k_rows", _NB2, "rank_k_approx", """
 def rank_k_approx(U, s, Vt, k):
@@ -134,18 +165,36 @@ def rank_k_approx(U, s, Vt, k):
     Variant("uint8_cast_without_clipping", _NB2, "to_uint8_image", """
 def to_uint8_image(image):
     return np.uint8(np.asarray(image) * 255)
-""", ("to_uint8_image_test",), "to_uint8_image casts without clipping (values wrap around)"),
+""", ("to_uint8_image_visible", "to_uint8_image_hidden"), "to_uint8_image casts without clipping (values wrap around)"),
     Variant("errors_not_relative", _NB2, "rank_errors", """
 def rank_errors(image, ks):
     s = np.linalg.svd(image, compute_uv=False)
     return np.array([np.sqrt(np.sum(s[k:] ** 2)) for k in ks])
-""", ("rank_errors_test",), "rank_errors gives absolute, not relative, errors"),
+""", ("rank_errors_visible", "rank_errors_hidden"), "rank_errors gives absolute, not relative, errors"),
+    Variant("errors_uint8_squares", _NB2, "rank_errors", """
+def rank_errors(image, ks):
+    s = np.linalg.svd(image, compute_uv=False)
+    norm = np.sqrt(np.sum(image ** 2))          # ||A||_F from the pixels: uint8 squares wrap around
+    return np.array([np.sqrt(np.sum(s[k:] ** 2)) / norm for k in ks])
+""", ("rank_errors_hidden",), "rank_errors squares a uint8 image without converting it to float"),
     Variant("energy_by_sigma", _NB2, "smallest_rank_for_energy", """
 def smallest_rank_for_energy(s, fraction):
     ratio = np.cumsum(s) / np.sum(s)
     return int(np.searchsorted(ratio, fraction) + 1)
 """, ("smallest_rank_for_energy_visible", "smallest_rank_for_energy_hidden"),
         "smallest_rank_for_energy sums singular values instead of their squares"),
+    Variant("energy_strictly_greater", _NB2, "smallest_rank_for_energy", """
+def smallest_rank_for_energy(s, fraction):
+    energy = np.cumsum(s**2) / np.sum(s**2)
+    return int(np.argmax(energy > fraction) + 1)   # > instead of >=
+""", ("smallest_rank_for_energy_visible", "smallest_rank_for_energy_hidden"),
+        "smallest_rank_for_energy uses > where the definition says >="),
+    Variant("energy_no_roundoff_tolerance", _NB2, "smallest_rank_for_energy", """
+def smallest_rank_for_energy(s, fraction):
+    energy = np.cumsum(s**2) / np.sum(s**2)
+    return int(np.searchsorted(energy, fraction) + 1)
+""", ("smallest_rank_for_energy_hidden",),
+        "smallest_rank_for_energy has no round-off tolerance: at fraction 1.0 it returns len(s) + 1"),
     Variant("k_99_by_sigma", _NB2, "k_99", """
 ratio = np.cumsum(s) / np.sum(s)
 k_99 = int(np.searchsorted(ratio, 0.99) + 1)
@@ -177,15 +226,41 @@ def denoise_color(image, k):
         out[:, :, c] = (U[:, :k] * s[:k]) @ Vt[:k]
     return out
 """, ("denoise_color_visible", "denoise_color_hidden"), "denoise_color does not clip to [0, 1]"),
+    Variant("color_sparse_svds", _NB3, "denoise_color", """
+import scipy.sparse.linalg
+
+def denoise_color(image, k):
+    out = np.empty(image.shape)
+    for c in range(3):
+        U, s, Vt = scipy.sparse.linalg.svds(image[:, :, c], k=k)   # needs 0 < k < min(m, n)
+        out[:, :, c] = (U * s) @ Vt
+    return np.clip(out, 0, 1)
+""", ("denoise_color_visible", "denoise_color_hidden"),
+        "denoise_color with scipy.sparse.linalg.svds, which fails at k = 0 and k = min(m, n)"),
 )
 
 RIGHT = (
+    Variant("rank_scipy_svdvals_loop", _NB1, "numerical_rank", """
+import scipy.linalg
+
+def numerical_rank(A):
+    A = np.asarray(A)
+    eps = np.finfo(A.dtype).eps if A.dtype in (np.float32, np.float64) else np.finfo(np.float64).eps
+    s = scipy.linalg.svdvals(A.astype(np.float64))
+    tol = max(A.shape) * eps * max(s)            # an explicit tolerance
+    rank = 0
+    for value in s:
+        if value > tol:
+            rank += 1
+    return rank
+""", description="numerical_rank with scipy.linalg.svdvals, an explicit tolerance and a loop"),
     Variant("pinv_scipy_full_matrices", _NB1, "pinv_svd", """
 import scipy.linalg
 
 def pinv_svd(A):
+    eps = np.finfo(A.dtype).eps if A.dtype.kind == "f" else np.finfo(float).eps
     U, s, Vt = scipy.linalg.svd(A)              # full_matrices=True by default
-    tol = max(A.shape) * np.finfo(float).eps * s[0]
+    tol = max(A.shape) * eps * s[0]
     S_pinv = np.zeros((A.shape[1], A.shape[0]))
     r = int(np.sum(s > tol))
     S_pinv[:r, :r] = np.diag(1 / s[:r])
@@ -195,7 +270,8 @@ def pinv_svd(A):
 def pinv_svd(A):
     U, s, Vt = np.linalg.svd(np.asarray(A, dtype=np.float64), full_matrices=False)
     U, Vt = -U, -Vt                             # signs of singular vectors are not unique
-    keep = s > max(A.shape) * np.finfo(float).eps * s[0]
+    eps = np.finfo(A.dtype if np.issubdtype(A.dtype, np.floating) else np.float64).eps
+    keep = s > max(A.shape) * eps * s[0]
     return ((Vt[keep].T / s[keep]) @ U[:, keep].T).astype(np.float32)
 """, description="pinv_svd with flipped singular vectors, returned in float32"),
     Variant("lstsq_through_pinv", _NB1, "lstsq_min_norm", """
@@ -216,6 +292,60 @@ def rank_k_approx(U, s, Vt, k):
         out += s[i] * np.outer(U[:, i], Vt[i])
     return out
 """, description="rank_k_approx as a sum of k outer products"),
+    Variant("condition_scipy_list", _NB1, "condition_numbers", """
+import scipy.linalg
+
+def condition_numbers(A):
+    kappas = []
+    for M in (A, A.T @ A):
+        s = scipy.linalg.svdvals(M)
+        kappas.append(np.inf if s[-1] == 0 else s[0] / s[-1])
+    return kappas
+""", description="condition_numbers with scipy.linalg.svdvals, returned as a list"),
+    Variant("gram_scipy_eigvalsh_sorted", _NB1, "gram_eigenvalues", """
+import scipy.linalg
+
+def gram_eigenvalues(A):
+    return np.sort(scipy.linalg.eigvalsh(A.T @ A))[::-1]
+""", description="gram_eigenvalues with scipy.linalg.eigvalsh and np.sort"),
+    Variant("rank_k_small_diag", _NB2, "rank_k_approx", """
+def rank_k_approx(U, s, Vt, k):
+    return U[:, :k] @ np.diag(s[:k]) @ Vt[:k, :]      # a k x k diagonal matrix
+""", description="rank_k_approx with a k x k np.diag(s[:k])"),
+    Variant("uint8_round_then_clip_255", _NB2, "to_uint8_image", """
+def to_uint8_image(image):
+    return np.clip(np.round(np.asarray(image, dtype=float) * 255), 0, 255).astype(np.uint8)
+""", description="to_uint8_image scaling and rounding first, clipping to 0..255 after"),
+    Variant("errors_measured_in_a_loop", _NB2, "rank_errors", """
+def rank_errors(image, ks):
+    A = np.asarray(image, dtype=float)
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    errors = []
+    for k in ks:
+        A_k = U[:, :k] @ np.diag(s[:k]) @ Vt[:k]
+        errors.append(np.linalg.norm(A - A_k) / np.linalg.norm(A))
+    return np.array(errors)
+""", description="rank_errors forming each A_k in a loop and measuring it"),
+    Variant("energy_loop_with_tolerance", _NB2, "smallest_rank_for_energy", """
+def smallest_rank_for_energy(s, fraction):
+    total = sum(x * x for x in s)
+    kept = 0.0
+    for k, x in enumerate(s, start=1):
+        kept += x * x
+        if kept >= (fraction - 1e-12) * total:
+            return k
+    return len(s)
+""", description="smallest_rank_for_energy with a loop and an explicit round-off tolerance"),
+    Variant("color_per_channel_scipy", _NB3, "denoise_color", """
+import scipy.linalg
+
+def denoise_color(image, k):
+    channels = []
+    for c in range(image.shape[2]):
+        U, s, Vt = scipy.linalg.svd(image[:, :, c])       # full matrices
+        channels.append(U[:, :k] @ np.diag(s[:k]) @ Vt[:k])
+    return np.clip(np.dstack(channels), 0.0, 1.0)
+""", description="denoise_color channel by channel with scipy.linalg.svd and np.dstack"),
     Variant("psnr_with_skimage_data_range", _NB3, "psnr_by_rank", """
 from skimage.metrics import peak_signal_noise_ratio
 

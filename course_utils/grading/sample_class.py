@@ -361,7 +361,8 @@ def _stripped(nb):
 
 _PINV_WRONG = next(v for v in WRONG if v.name == "pinv_forgets_to_invert")
 # Notebook 2's test cells from the to_uint8_image answer on (the kernel_death student loses them).
-_NB2_TESTS_FROM_UINT8 = ("to_uint8_image_test", "rank_errors_test", "smallest_rank_for_energy_visible",
+_NB2_TESTS_FROM_UINT8 = ("to_uint8_image_visible", "to_uint8_image_hidden", "rank_errors_visible",
+                         "rank_errors_hidden", "smallest_rank_for_energy_visible",
                          "smallest_rank_for_energy_hidden", "k_99_test")
 
 _HUGE_TEXT = """\
@@ -391,10 +392,11 @@ SAMPLE_CLASS = [
     SampleStudent(
         "partial_half", "the first half of each notebook answered, the rest as released",
         {
-            _NB1: ("lstsq_min_norm_visible", "lstsq_min_norm_hidden", "condition_numbers_test",
-                   "gram_eigenvalues_test", "eckart_young_test"),
+            _NB1: ("lstsq_min_norm_visible", "lstsq_min_norm_hidden", "condition_numbers_visible",
+                   "condition_numbers_hidden", "gram_eigenvalues_visible", "gram_eigenvalues_hidden",
+                   "eckart_young_visible", "eckart_young_hidden"),
             _NB2: ("smallest_rank_for_energy_visible", "smallest_rank_for_energy_hidden", "k_99_test"),
-            _NB3: ("rank_choices_test", "denoise_color_visible", "denoise_color_hidden"),
+            _NB3: ("k_gd_test", "k_energy_test", "k_best_test", "denoise_color_visible", "denoise_color_hidden"),
         },
         (), _partial_half),
     *(_wrong_student(v) for v in WRONG),
@@ -593,7 +595,8 @@ HOSTILE_CLASS = [
         "stuck", "every answer right, plus a loop that ignores interrupts after rank_choices in notebook 3",
         # The kernel cannot be interrupted at the timeout: SandboxedExecute ends it; the cells from
         # the loop on score 0, the earlier cells and notebooks 1 and 2 are graded.
-        {_NB3: ("rank_choices_test", "denoise_color_visible", "denoise_color_hidden")}, ("timeout",),
+        {_NB3: ("k_gd_test", "k_energy_test", "k_best_test", "denoise_color_visible", "denoise_color_hidden")},
+        ("timeout",),
         lambda p: {**p.perfect, _NB3: _insert_after(p.perfect[_NB3], "rank_choices", [_cell(_STUCK, "stuck")])}),
 ]
 

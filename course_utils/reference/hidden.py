@@ -14,7 +14,7 @@ eps`` of float32).  Tolerances: relative 1e-5 of the largest expected entry
 for exact algebra, :data:`course_utils.checks.GD_UNKNOWN_RTOL` (1e-2) for the
 Gavish-Donoho threshold with unknown noise (the polynomial fit of omega).
 
-Each check prints one line (``hidden_check_pinv: all 8 cases passed.``) on
+Each check prints one line (``hidden_check_pinv: all 11 cases passed.``) on
 success, raises ``AssertionError`` on the first failed case, and takes well
 under a second.
 """
@@ -71,6 +71,11 @@ def _camera(shape=(64, 64)):
     return image[np.ix_(rows, cols)]
 
 
+def _camera_uint8(shape):
+    """The camera crop of :func:`_camera` as scikit-image stores it: uint8 integers 0..255."""
+    return np.rint(_camera(shape) * 255).astype(np.uint8)
+
+
 def _astronaut(step=16):
     """scikit-image's astronaut (bundled), every `step`-th pixel, floats in [0, 1], shape (m, n, 3)."""
     return skimage.data.astronaut()[::step, ::step] / 255.0
@@ -98,7 +103,11 @@ def _gd_coefficients(beta):
 
 
 def hidden_check_numerical_rank(fn, *, verbose=True):
-    """Hidden check of ``numerical_rank(A)``: no ``matrix_rank``; vectors, extreme scales, round-off, float32.
+    """Hidden check of ``numerical_rank(A)``: no ``matrix_rank``; vectors, extreme scales, round-off, float32, ints.
+
+    The tolerance is ``max(m, n) * eps * s[0]`` with the task's epsilon rule
+    (:func:`course_utils._validation.precision_eps`): float32 input uses
+    float32's epsilon, integer input float64's.
 
     Parameters
     ----------
@@ -119,7 +128,7 @@ def hidden_check_numerical_rank(fn, *, verbose=True):
     Examples
     --------
     >>> hidden_check_numerical_rank(solutions.numerical_rank)
-    hidden_check_numerical_rank: all 10 cases passed.
+    hidden_check_numerical_rank: all 13 cases passed.
     """
     # Integer entries are exact in float32, so this product is rank 4 in float32 and float64 alike.
     rng = np.random.default_rng(110)
@@ -137,6 +146,12 @@ def hidden_check_numerical_rank(fn, *, verbose=True):
          _matrix(6, 6, [1, 0.5, 0.2, 0.1, 0.05, 1e-10], 107)),
         ("a 9x6 float32 matrix of rank 4 (integer entries, exact in float32)", integer),
         ("an 8x5 float32 matrix of full rank 5", _matrix(8, 5, [4, 3, 2, 1.5, 1], 108).astype(np.float32)),
+        ("a 30x20 product of rank 7 stored in float32 (its 13 other singular values are float32 round-off, "
+         "~1e-8 s[0]: below the tolerance with float32's eps, above it with float64's)",
+         _product(30, 20, 7, 109).astype(np.float32)),
+        ("a 9x6 integer (int64) matrix of rank 4 (integer input is computed in float64; "
+         "np.finfo of an integer dtype raises ValueError)", integer.astype(np.int64)),
+        ("the 3x4 integer matrix np.arange(12).reshape(3, 4) (rank 2)", np.arange(12).reshape(3, 4)),
     ]
     cases = [(desc, A, solutions.numerical_rank(A)) for desc, A in specs]
     checks._check_numerical_rank(fn, cases, check="hidden_check_numerical_rank", forbidden=RANK_FORBIDDEN,
@@ -144,7 +159,7 @@ def hidden_check_numerical_rank(fn, *, verbose=True):
 
 
 def hidden_check_pinv(fn, *, verbose=True):
-    """Hidden check of ``pinv_svd(A)``: no forbidden routine; rank-deficient, nearly singular, scaled.
+    """Hidden check of ``pinv_svd(A)``: no forbidden routine; rank-deficient, nearly singular, scaled, float32, ints.
 
     First scans `fn` for the routines of :data:`course_utils.checks.DEFAULT_FORBIDDEN`
     (which also raise while `fn` runs), then checks the Penrose conditions
@@ -170,7 +185,7 @@ def hidden_check_pinv(fn, *, verbose=True):
     Examples
     --------
     >>> hidden_check_pinv(solutions.pinv_svd)
-    hidden_check_pinv: all 8 cases passed.
+    hidden_check_pinv: all 11 cases passed.
     """
     s_near = np.concatenate([np.linspace(1.0, 0.1, 49), [1e-14]])
     specs = [
@@ -183,6 +198,12 @@ def hidden_check_pinv(fn, *, verbose=True):
         ("the 1x1 matrix [[2.5]]", np.array([[2.5]])),
         ("a 5x5 diagonal matrix diag(3, 0, 1, 0, 2)", np.diag([3.0, 0.0, 1.0, 0.0, 2.0])),
         ("the 2x2 zero matrix", np.zeros((2, 2))),
+        ("a 30x20 product of rank 7 stored in float32: its 13 other singular values are float32 round-off "
+         "(~1e-8 s[0]), below the tolerance max(m, n) eps s[0] with float32's eps = 1.19e-7, so they must be "
+         "dropped (with float64's eps they would be inverted)", _product(30, 20, 7, 116).astype(np.float32)),
+        ("an 8x6 float32 matrix of full rank", _matrix(8, 6, [4, 3, 2, 1.5, 1, 0.5], 117).astype(np.float32)),
+        ("a 4x3 integer (int64) matrix of rank 2 (computed in float64)",
+         np.array([[1, 2, 3], [4, 5, 6], [7, 8, 9], [2, 1, 0]])),
     ]
     cases = [(desc, A, solutions.pinv_svd(A)) for desc, A in specs]
     checks._check_pinv(fn, cases, check="hidden_check_pinv", forbidden=DEFAULT_FORBIDDEN, verbose=verbose)
@@ -242,7 +263,12 @@ def hidden_check_lstsq_min_norm(fn, *, verbose=True):
 
 
 def hidden_check_condition_numbers(fn, *, verbose=True):
-    """Hidden check of ``condition_numbers(A)``: more shapes, conditionings and singular matrices.
+    """Hidden check of ``condition_numbers(A)``: more shapes, conditionings, singular matrices, kappa(A) = 1e9.
+
+    For kappa(A) = 1e9 the check tests the lesson only: the returned
+    kappa(A^T A) exceeds :data:`course_utils.checks.part1.ROUNDOFF_KAPPA_MIN`
+    and is not within 1 % of kappa(A)**2 (its value is round-off that only
+    one BLAS reproduces).
 
     Parameters
     ----------
@@ -263,7 +289,7 @@ def hidden_check_condition_numbers(fn, *, verbose=True):
     Examples
     --------
     >>> hidden_check_condition_numbers(solutions.condition_numbers)
-    hidden_check_condition_numbers: all 10 cases passed.
+    hidden_check_condition_numbers: all 11 cases passed.
     """
     rng = np.random.default_rng(130)
     orthogonal = np.linalg.qr(rng.standard_normal((3, 3)))[0]
@@ -283,6 +309,12 @@ def hidden_check_condition_numbers(fn, *, verbose=True):
         ("a 6x4 matrix whose last column is zero (singular: np.inf)", zero_last),
     ]
     cases = [(desc, A, solutions.condition_numbers(A)) for desc, A in specs]
+    # kappa(A) = 1e9: kappa(A^T A) of the formed A^T A is round-off (1e15 to 1e20 by BLAS), so only the lesson
+    # is tested (None): it is huge and it is not kappa(A)**2 = 1e18.
+    ill = _matrix(8, 5, [1, 1e-2, 1e-4, 1e-6, 1e-9], 144)
+    cases.append(("an 8x5 matrix with kappa(A) = 1e9: kappa(A)**2 = 1e18 is beyond float64 (1/eps = 4.5e15), "
+                  "so the kappa(A^T A) computed from the formed A^T A is round-off, not kappa(A)**2",
+                  ill, (solutions.condition_numbers(ill)[0], None)))
     checks._check_condition_numbers(fn, cases, check="hidden_check_condition_numbers", verbose=verbose)
 
 
@@ -461,7 +493,7 @@ def hidden_check_to_uint8_image(fn, *, verbose=True):
 
 
 def hidden_check_rank_errors(fn, *, verbose=True):
-    """Hidden check of ``rank_errors(image, ks)``: a camera crop, rank-deficient and thin matrices.
+    """Hidden check of ``rank_errors(image, ks)``: a camera crop, rank-deficient and thin matrices, uint8 images.
 
     Parameters
     ----------
@@ -482,7 +514,7 @@ def hidden_check_rank_errors(fn, *, verbose=True):
     Examples
     --------
     >>> hidden_check_rank_errors(solutions.rank_errors)
-    hidden_check_rank_errors: all 5 cases passed.
+    hidden_check_rank_errors: all 7 cases passed.
     """
     specs = [
         ("a 64x80 crop of the camera image; ks = [0, 1, 2, 5, 10, 20, 40, 64]", _camera((64, 80)),
@@ -493,6 +525,10 @@ def hidden_check_rank_errors(fn, *, verbose=True):
         ("a 1x8 row vector; ks = range(2)", _matrix(1, 8, [2], 183), range(2)),
         ("a 40x30 matrix with entries about 1e4; ks in decreasing order [15, 3, 1]",
          1e4 * _matrix(40, 30, np.geomspace(5, 0.05, 30), 184), [15, 3, 1]),
+        ("a 48x40 uint8 crop of the camera image, integers 0..255 as loaded from a file (uint8 arithmetic "
+         "wraps around: image**2 is computed mod 256); ks = [0, 1, 5, 40]", _camera_uint8((48, 40)), [0, 1, 5, 40]),
+        ("a 6x9 uint8 image with values up to 255; ks = [1, 3]",
+         np.random.default_rng(185).integers(0, 256, (6, 9)).astype(np.uint8), [1, 3]),
     ]
     cases = [(desc, image, ks, solutions.rank_errors(image, ks)) for desc, image, ks in specs]
     checks._check_rank_errors(fn, cases, check="hidden_check_rank_errors", verbose=verbose)
@@ -635,7 +671,7 @@ def _gd_hidden_cases():
 
 
 def hidden_check_denoise_color(fn, *, verbose=True):
-    """Hidden check of ``denoise_color(image, k)``: a noisy astronaut, odd shapes, float32.
+    """Hidden check of ``denoise_color(image, k)``: a noisy astronaut, odd shapes, float32, k = 0 and min(m, n).
 
     Parameters
     ----------
@@ -656,7 +692,7 @@ def hidden_check_denoise_color(fn, *, verbose=True):
     Examples
     --------
     >>> hidden_check_denoise_color(solutions.denoise_color)
-    hidden_check_denoise_color: all 6 cases passed.
+    hidden_check_denoise_color: all 8 cases passed.
     """
     astronaut = _noisy(_astronaut(16), 0.1, 220)  # 32x32x3
     wide = checks._colour_image(8, 20, 221, 0.2)
@@ -665,6 +701,8 @@ def hidden_check_denoise_color(fn, *, verbose=True):
         ("a 32x32 noisy astronaut, k = 5", astronaut, 5),
         ("a 32x32 noisy astronaut, k = 32 = min(m, n) (the image clipped to [0, 1])", astronaut, 32),
         ("a wide 8x20 noisy colour image, k = 3", wide, 3),
+        ("the wide 8x20 image, k = 0 (the answer is black: all zeros)", wide, 0),
+        ("the wide 8x20 image, k = 8 = min(m, n) (the image clipped to [0, 1])", wide, 8),
         ("a 5x1 colour column, k = 1", checks._colour_image(5, 1, 222, 0.2), 1),
         ("a 10x12 float32 noisy colour image, k = 2",
          checks._colour_image(10, 12, 223, 0.2).astype(np.float32), 2),
