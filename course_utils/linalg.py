@@ -643,3 +643,89 @@ def optimal_hard_threshold_rank(s, shape, sigma=None):
     """
     tau = optimal_hard_threshold(s, shape, sigma)
     return int(np.count_nonzero(_singular_values(s) > tau))
+
+
+# --------------------------------------------------------------------------- PCA (notebook 4)
+
+from ._validation import _as_int  # noqa: E402
+
+__all__ += ["PCA", "pca"]
+
+#: Principal component analysis of a data matrix: see :func:`pca`.
+PCA = namedtuple("PCA", ["components", "explained_variance_ratio", "scores"])
+
+
+def pca(X, k):
+    """Principal component analysis as the SVD of the centred data matrix.
+
+    With ``X_c = X - mean(X, axis=0) = U S V^T`` (economy SVD, ``s``
+    descending), the first `k` principal components are the first `k` rows
+    of ``V^T``, their explained variance ratios are the energy fractions
+    ``s_i**2 / sum(s**2)`` (the sum runs over *all* singular values: the total
+    variance), and the scores (the samples' coordinates on the components) are
+    ``U[:, :k] * s[:k] = X_c @ V[:, :k]``.  This is what
+    ``sklearn.decomposition.PCA(k, svd_solver="full")`` computes, up to the
+    sign of each component.
+
+    Parameters
+    ----------
+    X : (m, n) array_like
+        Data matrix, one sample per row and one feature per column; at least
+        two rows.  Integer and float32 input is computed in float64.  `X` is
+        not standardised: do it before the call when the features have
+        different units.
+    k : int
+        Number of components, ``1 <= k <= min(m - 1, n)``: centring removes
+        one dimension (the rows of ``X_c`` sum to zero), so ``X_c`` has rank at
+        most ``m - 1`` and a further component would be round-off.
+
+    Returns
+    -------
+    PCA
+        Named tuple ``(components, explained_variance_ratio, scores)``:
+
+        components : (k, n) ndarray
+            Orthonormal rows, the principal directions (rows of ``V^T``).
+        explained_variance_ratio : (k,) ndarray
+            ``s[:k]**2 / sum(s**2)``, descending, summing to at most 1.
+        scores : (m, k) ndarray
+            ``X_c @ components.T``; column i has norm ``s[i]``.
+
+        Signs follow ``np.linalg.svd``; each component may be negated
+        together with its score column.
+
+    Raises
+    ------
+    TypeError
+        If `X` is not a real numeric array or `k` is not a whole number.
+    ValueError
+        If `X` is not a finite 2-D array with at least two rows, has no
+        variance (all rows equal), or `k` is outside ``1..min(m - 1, n)``.
+
+    Examples
+    --------
+    >>> X = np.array([[1.0, 2.0], [3.0, 2.0], [5.0, 2.0]])
+    >>> p = pca(X, 1)
+    >>> np.abs(p.components), p.explained_variance_ratio, np.abs(p.scores.ravel())
+    (array([[1., 0.]]), array([1.]), array([2., 0., 2.]))
+    >>> pca(X[:2], 2)  # two samples span one direction
+    Traceback (most recent call last):
+    ValueError: k must be an integer with 1 <= k <= min(m - 1, n) = 1 for a 2x2 data matrix; got k=2.
+    """
+    X = as_matrix(X, "X")
+    m, n = X.shape
+    if m < 2:
+        raise ValueError(f"X must have at least two rows (samples) for a PCA; got shape {X.shape}.")
+    k = _as_int(k, "k")
+    limit = min(m - 1, n)
+    if not 1 <= k <= limit:
+        raise ValueError(
+            f"k must be an integer with 1 <= k <= min(m - 1, n) = {limit} for a {m}x{n} data matrix; got k={k}."
+        )
+    Xc = X - X.mean(axis=0)
+    U, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+    energy = s**2
+    total = float(np.sum(energy))
+    if not total > 0:
+        raise ValueError("X has no variance (all its rows are equal), so no principal component is defined.")
+    return PCA(Vt[:k].copy(), energy[:k] / total, U[:, :k] * s[:k])

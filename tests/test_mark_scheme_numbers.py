@@ -81,3 +81,43 @@ def test_q8_q9_key_numbers():
     assert re.search(r"Rank 100 halves the error", text)
     A100 = _rank_k(U, s, Vt, 100)
     assert 0.4 < (np.linalg.norm(image - A100) / np.linalg.norm(image)) / error < 0.6
+
+
+def test_q17_key_numbers():
+    """Notebook 4 (PCA of the diabetes data): every figure of the Q17 key, recomputed."""
+    from sklearn.datasets import load_diabetes
+
+    X = load_diabetes(scaled=False).data
+    names = load_diabetes(scaled=False).feature_names
+    text = _text("4_pca.ipynb")
+    Xc = X - X.mean(axis=0)
+    _, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+    ratio = s**2 / np.sum(s**2)
+    assert f"explains {100 * ratio[0]:.1f} % of the variance" in text
+    v1 = Vt[0] * np.sign(Vt[0][names.index("s1")])  # the key quotes the negative sign numpy gives
+    assert np.argsort(-np.abs(v1))[:2].tolist() == [names.index("s1"), names.index("s2")]
+    assert np.all(np.abs(np.delete(v1, [4, 5])) < 0.1)
+    assert f"`s1` (about −{abs(v1[4]):.2f})" in text and f"`s2` (about −{abs(v1[5]):.2f})" in text
+    std = X.std(axis=0)
+    assert np.argsort(-std)[:2].tolist() == [4, 5]
+    assert f"({std[4]:.1f} and {std[5]:.1f}, against {std[1]:.2f} for `sex` and {std[8]:.2f} for `s5`)" in text
+    share = (std[4] ** 2 + std[5] ** 2) / np.sum(std**2)
+    assert f"hold {100 * share:.0f} % of the total raw variance" in text
+    assert f"(correlation {np.corrcoef(X[:, 4], X[:, 5])[0, 1]:.2f})" in text
+    k_raw = int(np.searchsorted(np.cumsum(ratio), 0.9) + 1)
+    Z = Xc / X.std(axis=0)
+    sz = np.linalg.svd(Z, compute_uv=False)
+    cum_z = np.cumsum(sz**2) / np.sum(sz**2)
+    k_z = int(np.searchsorted(cum_z, 0.9) + 1)
+    assert (k_raw, k_z) == (3, 7)
+    assert f"On the raw data {k_raw} components reach 90 % of the variance ({100 * np.cumsum(ratio)[k_raw - 1]:.1f} %)" in text
+    assert f"`k_90` is {k_z} ({100 * cum_z[k_z - 1]:.1f} %; {k_z - 1} reach only {100 * cum_z[k_z - 2]:.1f} %)" in text
+    assert f"the first component ({100 * cum_z[0]:.1f} %) weighs all ten features" in text
+    _, sz_, Vz = np.linalg.svd(Z, full_matrices=False)
+    assert np.all(np.abs(Vz[0]) > 0.15)  # "weighs all ten features"
+    # without centring
+    _, su, Vu = np.linalg.svd(X, full_matrices=False)
+    mean = X.mean(axis=0)
+    angle = np.degrees(np.arccos(abs(Vu[0] @ mean) / np.linalg.norm(mean)))
+    assert f"at an angle of about {angle:.1f}° from the mean vector" in text
+    assert f"carries {100 * su[0] ** 2 / np.sum(su**2):.1f} % of" in text

@@ -40,6 +40,7 @@ QUESTIONS = [
     ("gavish_donoho_threshold", S.gavish_donoho_threshold, "check_gavish_donoho_threshold"),
     ("denoise_color", S.denoise_color, "check_denoise_color"),
 ]
+QUESTIONS.append(("pca", S.pca_svd, "check_pca"))  # notebook 4
 
 
 def visible(question):
@@ -1316,3 +1317,193 @@ def test_stated_rules_are_enforced(check, fn):
     """
     with pytest.raises(ForbiddenCallError):
         check(fn, verbose=False)
+
+
+# ---------------------------------------------------------------------------
+# Notebook 4: PCA (pca_svd, k_90)
+# ---------------------------------------------------------------------------
+
+
+def _pca_data(name):
+    from sklearn.datasets import load_breast_cancer, load_diabetes
+
+    X = {"diabetes": lambda: load_diabetes(scaled=False).data,
+         "cancer": lambda: load_breast_cancer().data}[name]()
+    return X
+
+
+@pytest.mark.parametrize("name, k", [("diabetes", 3), ("diabetes", 10), ("cancer", 5)])
+def test_pca_matches_sklearn_up_to_sign(name, k):
+    from sklearn.decomposition import PCA
+
+    X = _pca_data(name)
+    got = linalg.pca(X, k)
+    model = PCA(n_components=k, svd_solver="full").fit(X)
+    signs = np.sign(np.sum(got.components * model.components_, axis=1))
+    assert np.all(np.abs(signs) == 1)
+    np.testing.assert_allclose(got.components * signs[:, None], model.components_, atol=1e-10)
+    np.testing.assert_allclose(got.explained_variance_ratio, model.explained_variance_ratio_, rtol=1e-10)
+    np.testing.assert_allclose(got.scores * signs, model.transform(X), atol=1e-8 * np.abs(got.scores).max())
+    # the definitions: energy fractions of the centred matrix, scores = X_c V_k of norm s_i, orthonormal rows
+    Xc = X - X.mean(axis=0)
+    s = np.linalg.svd(Xc, compute_uv=False)
+    np.testing.assert_allclose(got.explained_variance_ratio, s[:k] ** 2 / np.sum(s**2), rtol=1e-12)
+    np.testing.assert_allclose(got.scores, Xc @ got.components.T, atol=1e-9 * s[0])
+    np.testing.assert_allclose(np.linalg.norm(got.scores, axis=0), s[:k], rtol=1e-12)
+    np.testing.assert_allclose(got.components @ got.components.T, np.eye(k), atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "call, error, pattern",
+    [
+        (lambda: S.pca_svd(np.ones((1, 3)), 1), ValueError, r"at least two rows"),
+        (lambda: S.pca_svd(np.eye(3), 0), ValueError, r"1 <= k <= min\(m - 1, n\) = 2 for a 3x3 data matrix; got k=0"),
+        (lambda: S.pca_svd(np.eye(3), 3), ValueError, r"= 2 for a 3x3 data matrix; got k=3"),
+        (lambda: S.pca_svd(np.ones((4, 3)), 1), ValueError, r"no variance"),
+        (lambda: S.pca_svd(np.eye(3), 1.5), TypeError, r"k"),
+        (lambda: S.pca_svd(np.ones(3), 1), ValueError, r"2-D"),
+    ],
+)
+def test_pca_rejects_bad_input(call, error, pattern):
+    with pytest.raises(error, match=pattern):
+        call()
+
+
+def test_pca_integer_and_float32_input_compute_in_float64():
+    X = np.array([[3, 0, 7], [5, 2, 4], [1, 1, 9], [8, 4, 2]])
+    for data in (X, X.astype(np.float32)):
+        got = S.pca_svd(data, 2)
+        assert all(part.dtype == np.float64 for part in got)
+        np.testing.assert_allclose(got.explained_variance_ratio, S.pca_svd(X.astype(float), 2)[1], rtol=1e-6)
+
+
+def _pca_from(transform):
+    """A pca_svd answer whose (components, ratio, scores) are made by ``transform(Xc, U, s, Vt, k, X)``."""
+    def pca_svd(X, k):
+        X = np.asarray(X, dtype=float)
+        Xc = X - X.mean(axis=0)
+        U, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+        return transform(Xc, U, s, Vt, k, X)
+    return pca_svd
+
+
+def _pca_uncentred(X, k):
+    U, s, Vt = np.linalg.svd(np.asarray(X, dtype=float), full_matrices=False)
+    return Vt[:k], s[:k] ** 2 / np.sum(s**2), U[:, :k] * s[:k]
+
+
+def _pca_standardised(X, k):
+    X = np.asarray(X, dtype=float)
+    U, s, Vt = np.linalg.svd((X - X.mean(axis=0)) / X.std(axis=0), full_matrices=False)
+    return Vt[:k], s[:k] ** 2 / np.sum(s**2), U[:, :k] * s[:k]
+
+
+def _pca_rows_centred(X, k):
+    X = np.asarray(X, dtype=float)
+    U, s, Vt = np.linalg.svd(X - X.mean(axis=1, keepdims=True), full_matrices=False)
+    return Vt[:k], s[:k] ** 2 / np.sum(s**2), U[:, :k] * s[:k]
+
+
+def _pca_sklearn(X, k):
+    from sklearn.decomposition import PCA
+
+    model = PCA(n_components=k).fit(X)
+    return model.components_, model.explained_variance_ratio_, model.transform(X)
+
+
+PCA_MISTAKES = [
+    (_pca_uncentred, r"X was not centred"),
+    (_pca_standardised, r"X was standardised inside the function"),
+    (_pca_rows_centred, r"the mean of each ROW was subtracted"),
+    (_pca_from(lambda Xc, U, s, Vt, k, X: (Vt[:k], s[:k] / np.sum(s), U[:, :k] * s[:k])), r"it is s_i / sum\(s\)"),
+    (_pca_from(lambda Xc, U, s, Vt, k, X: (Vt[:k], s[:k] ** 2 / np.sum(s[:k] ** 2), U[:, :k] * s[:k])),
+     r"normalised by the first k values only"),
+    (_pca_from(lambda Xc, U, s, Vt, k, X: (Vt[:k], s[:k] ** 2 / (len(X) - 1), U[:, :k] * s[:k])),
+     r"these are the variances s_i\*\*2 / \(m - 1\)"),
+    (_pca_from(lambda Xc, U, s, Vt, k, X: (Vt[:k], s[:k] ** 2 / np.sum(s**2), U[:, :k])),
+     r"they are U\[:, :k\], whose columns have length 1"),
+    (_pca_from(lambda Xc, U, s, Vt, k, X: (Vt[:k].T, s[:k] ** 2 / np.sum(s**2), U[:, :k] * s[:k])),
+     r"components .* has shape \(\d+, 3\) but should be \(3, \d+\).*you returned columns"),
+    (_pca_from(lambda Xc, U, s, Vt, k, X: (-Vt[:k], s[:k] ** 2 / np.sum(s**2), U[:, :k] * s[:k])),
+     r"signs do not match those of your components"),
+    (_pca_from(lambda Xc, U, s, Vt, k, X: (Vt[:k], s[:k] ** 2 / np.sum(s**2), X @ Vt[:k].T)),
+     r"X @ components.T with X not centred"),
+    (_pca_from(lambda Xc, U, s, Vt, k, X: Vt[:k]), r"should return the three results"),
+    (_pca_sklearn, r"^pca_svd calls sklearn\.decomposition\.PCA, which this question forbids"),
+]
+
+
+@pytest.mark.parametrize("check", [checks.check_pca, hidden.hidden_check_pca], ids=["visible", "hidden"])
+@pytest.mark.parametrize("fn, pattern", PCA_MISTAKES, ids=[str(i) for i in range(len(PCA_MISTAKES))])
+def test_pca_diagnoses_mistakes(check, fn, pattern):
+    fn.__name__ = "pca_svd"
+    with pytest.raises(AssertionError, match=pattern):
+        check(fn, verbose=False)
+
+
+def _pca_covariance_eigh(X, k):
+    X = np.asarray(X, dtype=float)
+    Xc = X - X.mean(axis=0)
+    lam, V = np.linalg.eigh(np.cov(Xc, rowvar=False))
+    lam, V = lam[::-1], -V[:, ::-1]
+    return V[:, :k].T, lam[:k] / np.sum(lam), Xc @ V[:, :k]
+
+
+def _pca_float32(X, k):
+    X = np.asarray(X)
+    X = X if X.dtype == np.float32 else X.astype(np.float64)
+    Xc = X - X.mean(axis=0)
+    U, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+    return Vt[:k], s[:k] ** 2 / np.sum(s**2), U[:, :k] * s[:k]
+
+
+def _pca_mixed_signs(X, k):
+    X = np.asarray(X, dtype=float)
+    Xc = X - X.mean(axis=0)
+    U, s, Vt = scipy.linalg.svd(Xc)
+    flip = np.where(np.arange(k) % 2 == 0, -1.0, 1.0)
+    return Vt[:k] * flip[:, None], (s**2 / np.sum(s**2))[:k], (Xc @ Vt[:k].T) * flip
+
+
+@pytest.mark.parametrize("fn", [_pca_covariance_eigh, _pca_float32, _pca_mixed_signs])
+def test_pca_correct_alternatives_pass(fn, capsys):
+    checks.check_pca(fn)
+    hidden.hidden_check_pca(fn)
+    assert capsys.readouterr().out.count("passed") == 2
+
+
+def test_pca_blank_says_not_implemented():
+    def pca_svd(X, k):
+        raise NotImplementedError()
+
+    for check in (checks.check_pca, hidden.hidden_check_pca):
+        with pytest.raises(AssertionError, match=r"is not implemented yet"):
+            check(pca_svd)
+
+
+def test_pca_hidden_cases_are_what_the_text_states():
+    """Wide with k = m - 1, integer, float32, k = 1, two samples; every component is defined up to sign."""
+    cases = hidden._pca_hidden_cases()
+    kinds = {(np.asarray(X).dtype.kind, np.asarray(X).dtype.itemsize) for _, X, _ in cases}
+    assert ("i", 8) in kinds and ("f", 4) in kinds
+    assert any(X.shape[0] < X.shape[1] and k == X.shape[0] - 1 for _, X, k in cases)
+    assert any(k == 1 for _, X, k in cases) and any(X.shape[0] == 2 for _, X, _ in cases)
+    assert any(k == X.shape[1] for _, X, k in cases)
+    for desc, X, k in cases:
+        s = np.linalg.svd(np.asarray(X, dtype=float) - np.mean(X, axis=0), compute_uv=False)
+        assert 1 <= k <= min(X.shape[0] - 1, X.shape[1]), desc
+        if k > 1:  # distinct singular values: the components are unique up to sign
+            assert np.min(-np.diff(s[:k + 1] if k < s.size else s[:k])) > 1e-3 * s[0], desc
+
+
+def test_k_90_check_verifies_the_definition():
+    from sklearn.datasets import load_diabetes
+
+    X = load_diabetes(scaled=False).data
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    checks.check_pca_rank_choice(7, Z, raw=X)
+    for k, pattern in [(8, r"ratio of sum\(s\), not of sum\(s\*\*2\)"), (3, r"the number for the raw data"),
+                       (6, r"explains only 89\.43 %.*Off by one"), (2.0, r"must be an integer"),
+                       (None, r"k_90 is still None"), (11, r"1 <= k <= 10")]:
+        with pytest.raises(AssertionError, match=pattern):
+            checks.check_pca_rank_choice(k, Z, raw=X)

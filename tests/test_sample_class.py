@@ -31,7 +31,7 @@ from course_utils.grading.sample_class import (
     write_submission,
 )
 
-NB1, NB2, NB3 = NOTEBOOKS
+NB1, NB2, NB3, NB4 = NOTEBOOKS
 STUDENTS = {s.student: s for s in SAMPLE_CLASS}
 SOLUTION_LINES = ("### BEGIN SOLUTION", "### END SOLUTION")
 
@@ -141,7 +141,7 @@ def test_every_student_is_written_where_nbgrader_expects_it(built):
         expected = [n for n in NOTEBOOKS if not (s.student == "missing_notebook" and n == NB3)]
         assert sorted(p.name for p in folder.iterdir()) == sorted([*expected, "timestamp.txt"]), s.student
         assert (folder / "timestamp.txt").read_text() == TIMESTAMP
-    assert len(files) == 4 * len(SAMPLE_CLASS) - 1
+    assert len(files) == (len(NOTEBOOKS) + 1) * len(SAMPLE_CLASS) - 1
 
 
 def test_expects_zero_reads_expected_lost():
@@ -192,6 +192,7 @@ def test_blank_and_partial_students(built, release, perfect):
     assert _comparable(partial[NB1]) == _comparable(perfect[NB1])
     assert _comparable(partial[NB2]) == _comparable(release[NB2])
     assert _comparable(partial[NB3]) == _comparable(release[NB3])
+    assert _comparable(partial[NB4]) == _comparable(release[NB4])
 
 
 def _defined_names(code):
@@ -254,7 +255,8 @@ def test_variants_are_valid_python_with_unique_names():
         assert v.notebook in NOTEBOOKS and v.description
         assert v.right == (v.student.startswith("right_"))
     assert {v.name for v in WRONG if v.reasons} == {"pinv_forbidden_call", "pinv_forbidden_alias",
-                                                    "rank_is_matrix_rank", "gram_through_svd"}
+                                                    "rank_is_matrix_rank", "gram_through_svd",
+                                                    "pca_forbidden_sklearn"}
 
 
 # ----------------------------------------------------------------------------- pathologies
@@ -298,6 +300,7 @@ def test_invalid_json_does_not_parse(built, perfect):
 def test_missing_notebook_is_absent(built):
     folder = built[0] / "submitted" / "missing_notebook" / "week5_svd"
     assert not (folder / NB3).exists() and (folder / NB1).exists() and (folder / NB2).exists()
+    assert (folder / NB4).exists()
 
 
 def test_stripped_metadata_has_no_nbgrader_metadata(built, perfect):

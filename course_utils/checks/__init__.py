@@ -170,3 +170,9 @@ __all__ = [
     "check_k_energy",
     "check_k_best",
 ]
+
+# Notebook 4 (PCA): ``part4`` holds the checks of ``pca_svd`` and ``k_90``.
+from .part4 import PCA_FORBIDDEN, check_pca, check_pca_rank_choice  # noqa: E402
+from .part4 import _check_pca, _sign_align  # noqa: E402, F401
+
+__all__ += ["PCA_FORBIDDEN", "check_pca", "check_pca_rank_choice"]

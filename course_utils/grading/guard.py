@@ -34,7 +34,8 @@ __all__ = ["PROTECTED", "install", "restore", "report"]
 
 #: Modules whose attributes a test relies on (every loaded ``course_utils`` module is added).
 PROTECTED = ("builtins", "math", "numpy", "numpy.linalg", "numpy.testing", "numpy.random", "scipy",
-             "scipy.linalg", "scipy.sparse.linalg", "skimage", "skimage.metrics")
+             "scipy.linalg", "scipy.sparse.linalg", "skimage", "skimage.metrics",
+             "sklearn.datasets", "sklearn.decomposition")  # notebook 4: the PCA check's data and reference
 
 #: Modules whose public names a test cell uses bare (``check_pinv(pinv_svd)``).
 _CHECK_MODULES = ("course_utils.checks", "course_utils.reference.hidden")

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 __all__ = ["NOTEBOOKS", "Variant", "WRONG", "RIGHT", "VARIANTS"]
 
 #: The notebooks of the assignment, in order.
-NOTEBOOKS = ("1_rank_pinv_lstsq.ipynb", "2_image_reconstruction.ipynb", "3_denoising.ipynb")
-_NB1, _NB2, _NB3 = NOTEBOOKS
+NOTEBOOKS = ("1_rank_pinv_lstsq.ipynb", "2_image_reconstruction.ipynb", "3_denoising.ipynb", "4_pca.ipynb")
+_NB1, _NB2, _NB3 = NOTEBOOKS[:3]
 
 
 @dataclass(frozen=True)
@@ -353,6 +353,80 @@ def psnr_by_rank(noisy, clean, ks):
     U, s, Vt = np.linalg.svd(noisy, full_matrices=False)
     return np.array([peak_signal_noise_ratio(clean, (U[:, :k] * s[:k]) @ Vt[:k], data_range=1.0) for k in ks])
 """, description="psnr_by_rank with skimage's peak_signal_noise_ratio"),
+)
+
+#: Every answer, wrong ones first.
+VARIANTS = WRONG + RIGHT
+
+
+# ------------------------------------------------------------------ part 4 (PCA)
+_NB4 = NOTEBOOKS[3]
+_PCA_CELLS = ("pca_visible", "pca_hidden")
+
+WRONG += (
+    Variant("pca_not_centred", _NB4, "pca_svd", """
+def pca_svd(X, k):
+    U, s, Vt = np.linalg.svd(np.asarray(X, dtype=float), full_matrices=False)
+    return Vt[:k], s[:k] ** 2 / np.sum(s**2), U[:, :k] * s[:k]
+""", _PCA_CELLS, "pca_svd takes the SVD of X without subtracting the column means"),
+    Variant("pca_ratio_by_sigma", _NB4, "pca_svd", """
+def pca_svd(X, k):
+    Xc = np.asarray(X, dtype=float) - np.mean(X, axis=0)
+    U, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+    return Vt[:k], s[:k] / np.sum(s), U[:, :k] * s[:k]
+""", _PCA_CELLS, "pca_svd's explained variance ratio is s / sum(s) instead of s**2 / sum(s**2)"),
+    Variant("pca_scores_are_u", _NB4, "pca_svd", """
+def pca_svd(X, k):
+    Xc = np.asarray(X, dtype=float) - np.mean(X, axis=0)
+    U, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+    return Vt[:k], s[:k] ** 2 / np.sum(s**2), U[:, :k]
+""", _PCA_CELLS, "pca_svd returns U[:, :k] as the scores instead of U[:, :k] * s[:k]"),
+    Variant("pca_components_as_columns", _NB4, "pca_svd", """
+def pca_svd(X, k):
+    Xc = np.asarray(X, dtype=float) - np.mean(X, axis=0)
+    U, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+    return Vt.T[:, :k], s[:k] ** 2 / np.sum(s**2), U[:, :k] * s[:k]
+""", _PCA_CELLS, "pca_svd returns the components as the columns of an (n, k) array"),
+    Variant("pca_standardises_inside", _NB4, "pca_svd", """
+def pca_svd(X, k):
+    data = np.asarray(X, dtype=float)
+    standardised = (data - data.mean(axis=0)) / data.std(axis=0)
+    U, s, Vt = np.linalg.svd(standardised, full_matrices=False)
+    return Vt[:k], s[:k] ** 2 / np.sum(s**2), U[:, :k] * s[:k]
+""", _PCA_CELLS, "pca_svd standardises X inside the function"),
+    Variant("pca_forbidden_sklearn", _NB4, "pca_svd", """
+from sklearn.decomposition import PCA
+
+def pca_svd(X, k):
+    model = PCA(n_components=k).fit(X)
+    return model.components_, model.explained_variance_ratio_, model.transform(X)
+""", _PCA_CELLS, "pca_svd calls scikit-learn's PCA, which the question forbids", ("forbidden call",)),
+    Variant("k_90_by_sigma", _NB4, "k_90", """
+s_Z = np.linalg.svd(Z, compute_uv=False)
+k_90 = int(np.searchsorted(np.cumsum(s_Z) / np.sum(s_Z), 0.9) + 1)
+print(f"k_90 = {k_90}")
+""", ("k_90_test",), "k_90 from the sum of singular values instead of their squares"),
+)
+
+RIGHT += (
+    Variant("pca_scipy_full_svd", _NB4, "pca_svd", """
+import scipy.linalg
+
+def pca_svd(X, k):
+    Xc = np.asarray(X, dtype=np.float64)
+    Xc = Xc - Xc.mean(axis=0, keepdims=True)
+    U, s, Vt = scipy.linalg.svd(Xc)                 # full_matrices=True: U is m x m
+    ratio = s**2 / np.sum(s**2)
+    return Vt[:k, :], ratio[:k], Xc @ Vt[:k, :].T
+""", description="pca_svd with SciPy's full SVD, scores as X_c @ V_k"),
+    Variant("pca_covariance_eigh", _NB4, "pca_svd", """
+def pca_svd(X, k):
+    Xc = np.asarray(X, dtype=float) - np.mean(X, axis=0)
+    C = Xc.T @ Xc / (Xc.shape[0] - 1)               # the covariance matrix
+    lam, V = np.linalg.eigh(C)                       # increasing order
+    lam, V = lam[::-1], -V[:, ::-1]                  # decreasing, and the other signs
+    return V[:, :k].T, lam[:k] / np.sum(lam), Xc @ V[:, :k]
+""", description="pca_svd through the eigenvectors of the covariance matrix (eigh), order and signs flipped"),
 )
 
 #: Every answer, wrong ones first.

@@ -48,7 +48,7 @@ ALL = "ALL"
 #: Submission time written to every ``timestamp.txt`` (fixed, so that rebuilding is idempotent).
 TIMESTAMP = "2026-02-14 12:00:00.000000 UTC"
 
-_NB1, _NB2, _NB3 = NOTEBOOKS
+_NB1, _NB2, _NB3, _NB4 = NOTEBOOKS
 _SOLUTION_MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$\n?", flags=re.M)
 _MARK_SCHEME = re.compile(r"=== BEGIN MARK SCHEME ===.*?=== END MARK SCHEME ===\s*", flags=re.S)
 
@@ -334,6 +334,7 @@ _HALF_UNANSWERED = {
     _NB1: ("lstsq_min_norm", "condition_numbers", "gram_eigenvalues", "eckart_young_errors"),
     _NB2: ("smallest_rank_for_energy", "k_99", "q8_observations", "q9_justification"),
     _NB3: ("rank_choices", "denoise_color", "q14_discussion"),
+    _NB4: ("k_90", "q17_observations"),
 }
 
 
@@ -386,8 +387,8 @@ SAMPLE_CLASS = [
         "blank", "the release handed in unchanged",
         {name: ALL for name in NOTEBOOKS}, (), lambda p: p.release),
     SampleStudent(
-        "partial_notebook_1", "only notebook 1 answered, notebooks 2 and 3 as released",
-        {_NB2: ALL, _NB3: ALL}, (),
+        "partial_notebook_1", "only notebook 1 answered, notebooks 2 to 4 as released",
+        {_NB2: ALL, _NB3: ALL, _NB4: ALL}, (),
         lambda p: {name: (p.perfect if name == _NB1 else p.release)[name] for name in p.release}),
     SampleStudent(
         "partial_half", "the first half of each notebook answered, the rest as released",
@@ -397,6 +398,7 @@ SAMPLE_CLASS = [
                    "eckart_young_visible", "eckart_young_hidden"),
             _NB2: ("smallest_rank_for_energy_visible", "smallest_rank_for_energy_hidden", "k_99_test"),
             _NB3: ("k_gd_test", "k_energy_test", "k_best_test", "denoise_color_visible", "denoise_color_hidden"),
+            _NB4: ("k_90_test",),
         },
         (), _partial_half),
     *(_wrong_student(v) for v in WRONG),
@@ -458,7 +460,7 @@ SAMPLE_CLASS = [
     SampleStudent(
         "stripped_metadata", "notebook 1's cells copied into a new notebook: no nbgrader metadata",
         # nbgrader 0.9.6 would fail on it (add_missing_cells: KeyError 'q1_text') and abandon the
-        # whole submission; the pipeline does not give it to nbgrader: notebooks 2 and 3 are graded.
+        # whole submission; the pipeline does not give it to nbgrader: notebooks 2 to 4 are graded.
         {_NB1: ALL}, ("metadata stripped",),
         lambda p: {**p.perfect, _NB1: _stripped(p.perfect[_NB1])}),
 ]
@@ -677,7 +679,7 @@ def build_sample_class(course_dir, assignment="week5_svd", students=None, hostil
     >>> [s.student for s in build_sample_class(course, students=["missing_notebook", "perfect"])]
     ['perfect', 'missing_notebook']
     >>> sorted(p.name for p in (course / "submitted" / "missing_notebook" / "week5_svd").iterdir())
-    ['1_rank_pinv_lstsq.ipynb', '2_image_reconstruction.ipynb', 'timestamp.txt']
+    ['1_rank_pinv_lstsq.ipynb', '2_image_reconstruction.ipynb', '4_pca.ipynb', 'timestamp.txt']
     >>> shutil.rmtree(course)
     """
     chosen = _selected(students, hostile)

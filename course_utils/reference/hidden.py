@@ -709,3 +709,66 @@ def hidden_check_denoise_color(fn, *, verbose=True):
     ]
     cases = [(desc, image, k, solutions.denoise_color(image, k)) for desc, image, k in specs]
     checks._check_denoise_color(fn, cases, check="hidden_check_denoise_color", verbose=verbose)
+
+
+# --------------------------------------------------------------------------- part 4
+
+__all__ += ["hidden_check_pca"]
+
+
+def _pca_hidden_cases():
+    """``[(desc, X, k)]``: real data raw and standardised, wide, integer, float32, k = 1, two samples."""
+    from sklearn.datasets import load_breast_cancer
+
+    cancer = load_breast_cancer().data
+    rng = np.random.default_rng(1515)
+    # Distinct column scales keep the singular values apart, so every component is defined up to sign.
+    wide = rng.standard_normal((20, 50)) * np.linspace(3.0, 1.0, 50)
+    counts = rng.poisson([2.0, 5.0, 10.0, 20.0, 40.0, 80.0], size=(60, 6))
+    single = rng.standard_normal((80, 5)) * [5.0, 3.0, 2.0, 1.0, 0.5] + 10.0
+    mixed = rng.standard_normal((30, 4)) @ np.array([[3.0, 1.0, 0.0, 0.5], [0.0, 1.0, 1.0, 0.0],
+                                                     [0.0, 0.0, 0.5, 0.2], [0.1, 0.0, 0.0, 0.3]])
+    return [
+        ("the breast cancer data as loaded (569x30, features from 0.001 to 4000 in their own units), k = 3",
+         cancer, 3),
+        ("the standardised breast cancer data (each column: mean 0, standard deviation 1), k = 10",
+         (cancer - cancer.mean(axis=0)) / cancer.std(axis=0), 10),
+        ("a wide 20x50 matrix (fewer samples than features), k = 19 = m - 1, the largest possible", wide, 19),
+        ("a 60x6 matrix of integer counts (dtype int64), k = 6 = n", counts, 6),
+        ("an 80x5 float32 matrix (columns with mean 10), k = 5", single.astype(np.float32), 5),
+        ("a 30x4 matrix with correlated columns, k = 1", mixed, 1),
+        ("two samples, a 2x4 matrix [[1, 2, 3, 4], [2, 0, 5, 1]]: one direction, k = 1",
+         np.array([[1.0, 2.0, 3.0, 4.0], [2.0, 0.0, 5.0, 1.0]]), 1),
+    ]
+
+
+def hidden_check_pca(fn, *, verbose=True):
+    """Hidden check of ``pca_svd(X, k)``: breast cancer data raw and standardised, wide, integer, float32, k = 1.
+
+    Each component is compared up to its sign, its score column with the same
+    sign; ``sklearn.decomposition.PCA`` is forbidden.
+
+    Parameters
+    ----------
+    fn : callable
+        The student's ``pca_svd(X, k) -> (components, explained_variance_ratio, scores)``.
+    verbose : bool, optional
+        Print a one-line success message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        On the first failed case (:class:`~course_utils.checks.ForbiddenCallError`
+        if `fn` uses scikit-learn's PCA).
+
+    Examples
+    --------
+    >>> hidden_check_pca(solutions.pca_svd)
+    hidden_check_pca: all 7 cases passed.
+    """
+    cases = [(desc, X, k, tuple(solutions.pca_svd(X, k))) for desc, X, k in _pca_hidden_cases()]
+    checks._check_pca(fn, cases, check="hidden_check_pca", forbidden=checks.PCA_FORBIDDEN, verbose=verbose)

@@ -349,3 +349,36 @@ def denoise_color(image, k):
     k = check_rank(k, min(arr.shape[:2]))
     channels = [linalg.reconstruct(arr[..., c], k) for c in range(3)]
     return np.clip(np.stack(channels, axis=-1), 0.0, 1.0)
+
+
+# --------------------------------------------------------------------------- part 4
+
+__all__ += ["pca_svd"]
+
+
+def pca_svd(X, k):
+    """Question 15: PCA as the SVD of the centred data matrix.
+
+    Parameters
+    ----------
+    X : (m, n) array_like
+        Data, one sample per row; integer and float32 input computed in float64.
+    k : int
+        Number of components, ``1 <= k <= min(m - 1, n)``.
+
+    Returns
+    -------
+    course_utils.linalg.PCA
+        ``(components (k, n), explained_variance_ratio (k,), scores (m, k))``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`course_utils.linalg.pca`.
+
+    Examples
+    --------
+    >>> pca_svd(np.array([[0, 1], [2, 1]]), 1).explained_variance_ratio
+    array([1.])
+    """
+    return linalg.pca(X, k)
