@@ -565,7 +565,9 @@ def test_06_mean_eckart_young_and_noise_amplification():
     assert abs(scipy.linalg.svdvals(A - A.mean())[0] - 52) < 0.5
     X = ns["X"]
     s_raw = scipy.linalg.svdvals(X)
-    assert s_raw[0] >= np.sqrt(X.shape[0]) * np.linalg.norm(X.mean(axis=0)) and abs(s_raw[0] - 30800) < 50
+    mean_part = np.sqrt(X.shape[0]) * np.linalg.norm(X.mean(axis=0))
+    assert s_raw[0] >= mean_part and abs(s_raw[0] - 30800) < 50 and abs(mean_part - 26400) < 50
+    assert 0.7 < (mean_part / s_raw[0]) ** 2 < 0.78  # "three quarters of its square"
     # Eckart-Young in the 2-norm: the intersection vector, and random rank-2 matrices are all farther
     M, B, x = ns["M"], ns["B"], ns["x"]
     sM = scipy.linalg.svdvals(M)
@@ -607,6 +609,8 @@ def test_06_eig_of_AtA_loses_digits_randomized_svd_and_rotation():
     d_svd = -np.log10(np.abs(scipy.linalg.svdvals(ns["G"]) - known) / known + 1e-17)
     d_eig = -np.log10(np.abs(np.sqrt(np.abs(np.linalg.eigvalsh(ns["G"].T @ ns["G"])))[::-1] - known) / known + 1e-17)
     assert np.all(d_svd > 5) and np.all(d_eig[known <= 1e-8] < 1) and np.all(d_eig[1:] < d_svd[1:])
+    svd_abs = np.abs(scipy.linalg.svdvals(ns["G"]) - known)
+    assert np.all(svd_abs < 4 * EPS * known[0])  # "its absolute error stays below about eps sigma_1"
     # randomized SVD: within 0.1 % of the optimum with power iterations, about 25 % worse without
     A = images.load_sample("cell")
     s = scipy.linalg.svdvals(A)
