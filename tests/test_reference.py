@@ -1411,3 +1411,13 @@ def test_k_90_check_verifies_the_definition():
                        (None, r"k_90 is still None"), (11, r"1 <= k <= 10")]:
         with pytest.raises(AssertionError, match=pattern):
             checks.check_pca_rank_choice(k, Z, raw=X)
+
+
+def test_pca_in_place_centring_is_reported():
+    def pca_svd(X, k):
+        X -= X.mean(axis=0)
+        U, s, Vt = np.linalg.svd(X, full_matrices=False)
+        return Vt[:k], s[:k] ** 2 / np.sum(s**2), X @ Vt[:k].T
+
+    with pytest.raises(AssertionError, match=r"modified its argument X in place"):
+        checks.check_pca(pca_svd, verbose=False)
