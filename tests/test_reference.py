@@ -246,7 +246,9 @@ def test_hidden_imports_only_course_utils_numpy_scipy_skimage():
     modules |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     allowed = ("__future__", "functools", "numpy", "scipy", "skimage", "course_utils.checks", "course_utils.reference",
                "course_utils.linalg", "course_utils")
+    # sklearn: the bundled breast cancer data of the PCA question (sklearn.datasets)
     assert modules and all(m.split(".")[0] in {"__future__", "functools", "numpy", "scipy", "skimage"} or m in allowed
+                           or m == "sklearn.datasets"
                            for m in modules), modules
 
 
@@ -1507,3 +1509,13 @@ def test_k_90_check_verifies_the_definition():
                        (None, r"k_90 is still None"), (11, r"1 <= k <= 10")]:
         with pytest.raises(AssertionError, match=pattern):
             checks.check_pca_rank_choice(k, Z, raw=X)
+
+
+def test_pca_in_place_centring_is_reported():
+    def pca_svd(X, k):
+        X -= X.mean(axis=0)
+        U, s, Vt = np.linalg.svd(X, full_matrices=False)
+        return Vt[:k], s[:k] ** 2 / np.sum(s**2), X @ Vt[:k].T
+
+    with pytest.raises(AssertionError, match=r"modified its argument X in place"):
+        checks.check_pca(pca_svd, verbose=False)
