@@ -374,6 +374,7 @@ def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, stud
     (course / "autograde.log").write_text("".join(graded[s]["log"] + "\n" for s in sorted(graded)))
     result.regraded = {s: graded[s]["regraded"] for s in sorted(graded) if graded[s].get("regraded")}
 
+    unconfined = set()  # workers that ran student code without bubblewrap (the sandbox is each worker's own)
     for student, reasons in attention.items():
         graded_dir = course / "autograded" / student / assignment
         if not graded_dir.exists():
@@ -383,6 +384,12 @@ def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, stud
             nb, _ = _read(path)
             if nb is not None:
                 reasons += _output_reasons(nb, path.stem)
+                seen = nb.metadata.get(METADATA_KEY) or {}
+                if seen.get("sandboxed") is False:
+                    unconfined.add(seen.get("worker", "a worker"))
+    if unconfined and result.sandbox[0]:
+        result.sandbox = (False, f"bubblewrap could not start on the Dask worker(s) {', '.join(sorted(unconfined))} "
+                                 "(apt-get install bubblewrap there); student code ran unconfined")
 
     fb = step("feedback", lambda: nbgrader(course, "generate_feedback", assignment, "--force", db_url=db_url, log=log))
     if fb.returncode != 0:
