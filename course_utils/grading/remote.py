@@ -19,9 +19,10 @@ folder, gradebook or secret.  The sandbox gives every kernel an empty scratch fo
 notebook needs no other file.
 
 A worker that dies while running a notebook loses nothing: the scheduler runs the task again
-on another worker.  Each start is logged as a Dask event (topic :data:`EVENT_TOPIC`); the
-notebook's grading report (metadata :data:`~course_utils.grading.execute.METADATA_KEY`)
-records the worker that ran it and, when it ran more than once, the workers lost on the way.
+on another worker.  The scheduler announces each lost worker, with the tasks it was running,
+as a Dask event (topic :data:`EVENT_TOPIC`, action ``remove-worker``); the notebook's grading
+report (metadata :data:`~course_utils.grading.execute.METADATA_KEY`) records the worker that
+ran it and, when it had to run again, the workers lost on the way.
 
 :class:`ThreadSafeAutograde` is nbgrader's ``Autograde`` for several students at once in one
 process: nbgrader sets ``NBGRADER_EXECUTION`` in the process environment around execution,
@@ -46,8 +47,8 @@ from .execute import KERNEL_ENV, METADATA_KEY, SandboxedExecute
 __all__ = ["RemoteExecute", "ThreadSafeAutograde", "execute_notebook", "use_client", "EVENT_TOPIC",
            "SHIPPED_SECTIONS", "ONE_THREAD", "KERNEL_ENV"]
 
-#: Dask event topic of each start of a notebook task (``{"key": ..., "worker": ...}``).
-EVENT_TOPIC = "course-grading-start"
+#: The scheduler's event topic that announces a lost worker and the tasks it was running.
+EVENT_TOPIC = "all"
 
 #: Config sections sent to the worker: what the execution of a notebook depends on.
 SHIPPED_SECTIONS = ("NotebookClient", "ExecutePreprocessor", "Preprocessor", "NbGraderPreprocessor", "Execute",
@@ -58,28 +59,31 @@ ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", 
 
 _lock = threading.Lock()
 _client = None
-_starts: dict[str, list[str]] = {}
+_lost: dict[str, list[str]] = {}  # task key -> workers lost while it was assigned to them
 
 
-def _record_start(event):
+def _record_lost_worker(event):
     _time, msg = event
-    with _lock:
-        _starts.setdefault(msg["key"], []).append(msg["worker"])
+    if isinstance(msg, dict) and msg.get("action") == "remove-worker":
+        with _lock:
+            for key in msg.get("processing-tasks", ()):
+                if str(key).startswith("execute-"):
+                    _lost.setdefault(str(key), []).append(msg.get("worker", "?"))
 
 
 def use_client(client):
     """Send the notebooks of :class:`RemoteExecute` to `client` (a ``distributed.Client``; None: stop).
 
-    Subscribes to :data:`EVENT_TOPIC` so that a notebook run twice (its worker died) is known.
+    Subscribes to :data:`EVENT_TOPIC` so that a notebook run again (its worker was lost) is known.
     """
     global _client
     with _lock:
         if _client is not None and _client is not client:
             _client.unsubscribe_topic(EVENT_TOPIC)
         _client = client
-        _starts.clear()
+        _lost.clear()
     if client is not None:
-        client.subscribe_topic(EVENT_TOPIC, _record_start)
+        client.subscribe_topic(EVENT_TOPIC, _record_lost_worker)
 
 
 def _as_dict(config):
@@ -98,7 +102,7 @@ def execute_notebook(notebook_json, kernel_env, config, key):
     config : dict
         Config sections (:data:`SHIPPED_SECTIONS`) of the course.
     key : str
-        The task's key, logged with this start under :data:`EVENT_TOPIC`.
+        The task's key (for messages).
 
     Returns
     -------
@@ -111,9 +115,7 @@ def execute_notebook(notebook_json, kernel_env, config, key):
 
     start = time.perf_counter()
     try:
-        worker = get_worker()
-        where = worker.address
-        worker.log_event(EVENT_TOPIC, {"key": key, "worker": where})
+        where = get_worker().address
     except ValueError:  # called outside a worker (tests)
         where = f"{os.uname().nodename}:{os.getpid()}"
     cfg = Config(config)
@@ -166,13 +168,13 @@ class RemoteExecute(SandboxedExecute):
             raise RuntimeError(f"no worker returned {label} within {timeout:.0f} s") from None
         executed = nbformat.reads(out["notebook"], as_version=4)
         with _lock:
-            starts = list(_starts.pop(key, []))
+            lost = _lost.pop(key, [])
         report = executed.metadata.setdefault(METADATA_KEY, {})
         report["worker"] = out["worker"]
-        report["runs"] = max(len(starts), 1)
-        report["lost_workers"] = [w for w in starts if w != out["worker"]] if len(starts) > 1 else []
+        report["runs"] = 1 + len(lost)
+        report["lost_workers"] = lost
         self.log.info("Executed %s on %s in %.1f s%s", label, out["worker"], out["seconds"],
-                      f" (graded again: {len(starts) - 1} worker(s) lost)" if len(starts) > 1 else "")
+                      f" (graded again: worker(s) lost: {', '.join(lost)})" if lost else "")
         return executed, resources
 
 
