@@ -248,9 +248,18 @@ def snapshot(result):
 @pytest.fixture(scope="session")
 def serial_graded(tmp_path_factory):
     """:data:`CLUSTER_STUDENTS` graded with one local worker (the serial path); ``(course, result, log lines)``."""
+    import contextlib
+    import socket
+
     lines = []
     course = tmp_path_factory.mktemp("serial")
-    result = pipeline.run(course, students=CLUSTER_STUDENTS, report=False, workers=1, log=lines.append)
+    # Another program (a second grading run, a Jupyter server) holds Dask's default dashboard port.
+    busy = socket.socket()
+    with contextlib.suppress(OSError):
+        busy.bind(("", 8787))
+        busy.listen()
+    with busy:
+        result = pipeline.run(course, students=CLUSTER_STUDENTS, report=False, workers=1, log=lines.append)
     return course, result, lines
 
 
