@@ -240,6 +240,8 @@ def _failure_reason(log_text, student):
 def _results_from_gradebook(db_url, assignment, released, submitted):
     """Every submitted student's grades from the gradebook, and what the gradebook lacks.
 
+    `db_url` is the gradebook's URL, or a course folder (its SQLite gradebook).
+
     Returns ``(students, errors)``: a :class:`StudentResult` for every id of `submitted`
     (one missing from the gradebook has no scores and a "not in gradebook" reason), and
     the error sentences of a gradebook that lost students or the assignment.
@@ -250,6 +252,8 @@ def _results_from_gradebook(db_url, assignment, released, submitted):
               if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("grade")}
     order = {(Path(n).stem, grade_id(c)): i for n, nb in released.items() for i, c in enumerate(nb.cells)}
     students, errors = {}, []
+    if "://" not in str(db_url):
+        db_url = gradebook_url(db_url, environ={})
     with Gradebook(db_url) as gb:
         try:
             gb.find_assignment(assignment)
