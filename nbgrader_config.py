@@ -25,6 +25,13 @@ c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 c.CourseDirectory.course_id = "bsa-week5-svd"
 c.CourseDirectory.source_directory = "source"
 c.CourseDirectory.release_directory = "release"
+# The gradebook: SQLite in the course folder unless $COURSE_GRADEBOOK_URL names another database
+# (PostgreSQL, "postgresql+psycopg2://user@host:5432/db", for grading on several machines;
+# course_utils/grading/gradebook.py, `python -m course_utils.grading --db-url`).
+if os.environ.get("COURSE_GRADEBOOK_URL", "").strip():
+    from course_utils.grading.gradebook import gradebook_url
+
+    c.CourseDirectory.db_url = gradebook_url(os.path.dirname(os.path.abspath(__file__)))
 
 # What a student sees in an answer cell of the release.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

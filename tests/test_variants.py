@@ -101,3 +101,34 @@ def test_the_grading_kernel_gets_the_students_key_and_only_theirs(tmp_path, monk
 
     assert key_seen_by("alice", str(secret_file)) == (variants.student_key(secret, "alice"), True)
     assert key_seen_by("alice", str(tmp_path / "absent")) == ("None", False)  # variants off
+
+
+def test_a_remote_worker_gets_the_key_computed_on_the_trusted_side_and_no_secret(tmp_path, monkeypatch):
+    """Shared-nothing grading: the trusted side computes the key; the task carries it, never the secret."""
+    from distributed import Client, LocalCluster
+    from nbformat.v4 import new_code_cell, new_notebook
+    from traitlets.config import Config
+
+    from course_utils.grading import remote
+    from course_utils.grading.execute import METADATA_KEY
+
+    secret_file = tmp_path / variants.SECRET_FILE
+    secret = variants.create_secret(secret_file)
+    monkeypatch.delenv(variants.SECRET_VARIABLE, raising=False)
+    code = f"import os; print(os.environ.get({KEY_VARIABLE!r}), os.environ.get('NBGRADER_EXECUTION'))"
+    shipped = []
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=":0") as cluster, Client(cluster) as client:
+        submit = client.submit
+        monkeypatch.setattr(client, "submit", lambda *a, **kw: shipped.append(repr(a)) or submit(*a, **kw))
+        remote.use_client(client)
+        try:
+            ep = remote.RemoteExecute(timeout=20, config=Config(
+                {"SandboxedExecute": {"variant_secret_file": str(secret_file)}}))
+            nb, _ = ep.preprocess(new_notebook(cells=[new_code_cell(code)]),
+                                  {"nbgrader": {"student": "alice", "notebook": "1_rank"}})
+        finally:
+            remote.use_client(None)
+    assert nb.cells[0].outputs[0].text.split() == [variants.student_key(secret, "alice"), "autograde"]
+    report = nb.metadata[METADATA_KEY]
+    assert report["variant_key"] and report["runs"] == 1 and report["worker"].startswith(("inproc://", "tcp://"))
+    assert len(shipped) == 1 and variants.student_key(secret, "alice") in shipped[0] and secret not in shipped[0]

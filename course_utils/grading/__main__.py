@@ -3,6 +3,7 @@
 import argparse
 from pathlib import Path
 
+from .gradebook import URL_VARIABLE, GradebookUnreachable
 from .pipeline import ASSIGNMENT, DEFAULT_COURSE, run
 
 
@@ -15,10 +16,17 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=None,
                         help="local worker processes for autograde (default: one per core; 1 grades serially)")
     parser.add_argument("--scheduler", default=None,
-                        help="address of an existing Dask scheduler (tcp://HOST:PORT) whose workers see the course")
+                        help="address of an existing Dask scheduler (tcp://HOST:PORT); its workers need the course "
+                             "package and bubblewrap, not the course folder")
+    parser.add_argument("--db-url", default=None,
+                        help="gradebook database URL, e.g. postgresql+psycopg2://grader@HOST:5432/course "
+                             f"(default: ${URL_VARIABLE}, else SQLite in the course folder)")
     args = parser.parse_args(argv)
-    result = run(args.course, args.assignment, sample_class=not args.no_sample, workers=args.workers,
-                 scheduler=args.scheduler)
+    try:
+        result = run(args.course, args.assignment, sample_class=not args.no_sample, workers=args.workers,
+                     scheduler=args.scheduler, db_url=args.db_url)
+    except GradebookUnreachable as exc:
+        parser.exit(2, f"error: {exc}\n")
     return 1 if result.errors else 0
 
 

@@ -43,6 +43,9 @@ __all__ = ["SandboxedExecute", "METADATA_KEY", "NOT_RUN", "is_test_cell"]
 #: Notebook metadata key of the execution report.
 METADATA_KEY = "course_utils_grading"
 
+#: ``resources`` key of a kernel environment computed by the trusted side (see :meth:`SandboxedExecute.kernel_environment`).
+KERNEL_ENV = "course_utils_kernel_env"
+
 #: ``ename`` of the error output given to cells that could not run.
 NOT_RUN = "CellNotRun"
 
@@ -110,16 +113,36 @@ class SandboxedExecute(Execute):
         except (TypeError, ValueError):
             return {"rebound": ["the guard's report (unreadable: the guard itself was changed)"]}
 
+    def kernel_environment(self, resources):
+        """Variables added to the kernel's environment: the student's variant key when the course has a secret.
+
+        Parameters
+        ----------
+        resources : dict or None
+            nbgrader's resources; ``resources["nbgrader"]["student"]`` names the student.  An
+            environment already computed by the trusted side (``resources[KERNEL_ENV]``, see
+            :mod:`course_utils.grading.remote`) is used as it is, without reading a secret.
+
+        Returns
+        -------
+        dict of str to str
+        """
+        resources = resources or {}
+        if resources.get(KERNEL_ENV) is not None:
+            return dict(resources[KERNEL_ENV])
+        student = resources.get("nbgrader", {}).get("student")
+        secret = variants.load_secret(self.variant_secret_file or None)
+        return variants.kernel_environment(secret, student) if student else {}
+
     def preprocess(self, nb, resources=None, km=None):
         """Execute `nb` (see the module docstring); return ``(nb, resources)``."""
         NotebookClient.__init__(self, nb, km)
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
-        student = (resources or {}).get("nbgrader", {}).get("student")
-        secret = variants.load_secret(self.variant_secret_file or None)
-        env = variants.kernel_environment(secret, student) if student else {}
+        env = self.kernel_environment(resources)
         report = {"sandboxed": None, "lost_at": None, "lost_why": None, "rebound": [], "memory_errors": 0,
-                  "outside": [], "processes": [], "files": [], "variant_key": bool(env)}
+                  "outside": [], "processes": [], "files": [],
+                  "variant_key": bool(env.get(variants.KEY_VARIABLE))}
         index = 0
         with self.setup_kernel(env=env):
             report["sandboxed"] = bool(getattr(self.km, "sandboxed", False))

@@ -23,6 +23,7 @@ from pathlib import Path
 import nbformat
 
 from .engine import grade_class
+from .gradebook import URL_VARIABLE, check_gradebook, gradebook_url
 from .execute import METADATA_KEY, is_test_cell
 from .preprocessors import OUTPUT_LIMITED_MARK, QUOTE_LINES, quoted_instructor_lines
 from .results import ClassResult, QuestionScore, StudentResult
@@ -48,10 +49,15 @@ def prepare_course(course, assignment=ASSIGNMENT):
     return course
 
 
-def nbgrader(course, *args, log=print):
-    """Run ``nbgrader ARGS`` in `course` (printed as a shell line); return the completed process."""
+def nbgrader(course, *args, db_url=None, log=print):
+    """Run ``nbgrader ARGS`` in `course` (printed as a shell line); return the completed process.
+
+    `db_url`, when given, reaches the course's ``nbgrader_config.py`` as ``$COURSE_GRADEBOOK_URL``.
+    """
     bin_dir = Path(sys.executable).parent
     env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")  # nbgrader runs alembic
+    if db_url:
+        env[URL_VARIABLE] = db_url
     log(f"$ nbgrader {' '.join(args)}")
     return subprocess.run([str(bin_dir / "nbgrader"), *args], cwd=course, env=env, capture_output=True, text=True)
 
@@ -231,8 +237,10 @@ def _failure_reason(log_text, student):
 # ----------------------------------------------------------------------------- gradebook
 
 
-def _results_from_gradebook(course, assignment, released, submitted):
+def _results_from_gradebook(db_url, assignment, released, submitted):
     """Every submitted student's grades from the gradebook, and what the gradebook lacks.
+
+    `db_url` is the gradebook's URL, or a course folder (its SQLite gradebook).
 
     Returns ``(students, errors)``: a :class:`StudentResult` for every id of `submitted`
     (one missing from the gradebook has no scores and a "not in gradebook" reason), and
@@ -244,7 +252,9 @@ def _results_from_gradebook(course, assignment, released, submitted):
               if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("grade")}
     order = {(Path(n).stem, grade_id(c)): i for n, nb in released.items() for i, c in enumerate(nb.cells)}
     students, errors = {}, []
-    with Gradebook(f"sqlite:///{Path(course) / 'gradebook.db'}") as gb:
+    if "://" not in str(db_url):
+        db_url = gradebook_url(db_url, environ={})
+    with Gradebook(db_url) as gb:
         try:
             gb.find_assignment(assignment)
             submissions = gb.assignment_submissions(assignment)
@@ -299,7 +309,7 @@ def _write_attention_csv(path, result):
 
 
 def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, students=None, report=True,
-        workers=None, scheduler=None, log=print):
+        workers=None, scheduler=None, db_url=None, log=print):
     """Grade every collected submission of `assignment` in `course`; return the :class:`ClassResult`.
 
     Parameters
@@ -319,7 +329,11 @@ def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, stud
     workers : int, optional
         Local Dask worker processes for autograde (default: one per core).
     scheduler : str, optional
-        Address of an existing Dask scheduler whose workers see `course` (then `workers` is not used).
+        Address of an existing Dask scheduler (then `workers` is not used); its workers need
+        the installed package and bubblewrap, not the course folder.
+    db_url : str, optional
+        The gradebook's database URL (default: ``$COURSE_GRADEBOOK_URL``, else SQLite in
+        `course`); PostgreSQL (``postgresql+psycopg2://user@host/db``) for several machines.
     log : callable
         Where progress lines go.
 
@@ -329,6 +343,8 @@ def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, stud
     """
     course = prepare_course(course, assignment)
     result = ClassResult(assignment)
+    db_url = gradebook_url(course, db_url)
+    check_gradebook(db_url)  # before anything runs: a clear error when the database cannot be reached
 
     def step(name, func):
         start = time.perf_counter()
@@ -336,7 +352,7 @@ def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, stud
         result.seconds[name] = time.perf_counter() - start
         return value
 
-    proc = step("release", lambda: nbgrader(course, "generate_assignment", assignment, "--force", log=log))
+    proc = step("release", lambda: nbgrader(course, "generate_assignment", assignment, "--force", db_url=db_url, log=log))
     if proc.returncode != 0:
         raise RuntimeError(f"nbgrader generate_assignment failed:\n{proc.stderr[-3000:]}")
     released = {p.name: nbformat.read(p, as_version=4) for p in sorted((course / "release" / assignment).glob("*.ipynb"))}
@@ -357,9 +373,12 @@ def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, stud
         attention[student] = stage_submission(folder, staged_root / student / assignment, released)
 
     graded = step("autograde", lambda: grade_class(course, assignment, sorted(attention), STAGED,
-                                                   workers=workers, scheduler=scheduler, log=log))
+                                                   workers=workers, scheduler=scheduler, db_url=db_url,
+                                                   log=log))
     (course / "autograde.log").write_text("".join(graded[s]["log"] + "\n" for s in sorted(graded)))
+    result.regraded = {s: graded[s]["regraded"] for s in sorted(graded) if graded[s].get("regraded")}
 
+    unconfined = set()  # workers that ran student code without bubblewrap (the sandbox is each worker's own)
     for student, reasons in attention.items():
         graded_dir = course / "autograded" / student / assignment
         if not graded_dir.exists():
@@ -369,15 +388,21 @@ def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, stud
             nb, _ = _read(path)
             if nb is not None:
                 reasons += _output_reasons(nb, path.stem)
+                seen = nb.metadata.get(METADATA_KEY) or {}
+                if seen.get("sandboxed") is False:
+                    unconfined.add(seen.get("worker", "a worker"))
+    if unconfined and result.sandbox[0]:
+        result.sandbox = (False, f"bubblewrap could not start on the Dask worker(s) {', '.join(sorted(unconfined))} "
+                                 "(apt-get install bubblewrap there); student code ran unconfined")
 
-    fb = step("feedback", lambda: nbgrader(course, "generate_feedback", assignment, "--force", log=log))
+    fb = step("feedback", lambda: nbgrader(course, "generate_feedback", assignment, "--force", db_url=db_url, log=log))
     if fb.returncode != 0:
         log("generate_feedback reported errors (students whose autograde failed have no feedback)")
     csv = course / "grades.csv"
-    step("export", lambda: nbgrader(course, "export", "--to", str(csv), log=log))
+    step("export", lambda: nbgrader(course, "export", "--to", str(csv), db_url=db_url, log=log))
     result.grades_csv = csv if csv.exists() else None
 
-    result.students, result.errors = _results_from_gradebook(course, assignment, released, sorted(attention))
+    result.students, result.errors = _results_from_gradebook(db_url, assignment, released, sorted(attention))
     for s in result.students:
         s.attention = attention.get(s.student, []) + s.attention
         for html in sorted((course / "feedback" / s.student / assignment).glob("*.html")):

@@ -193,6 +193,11 @@ def _run_banner(result):
     if result.errors:
         parts.append('<div id="errors" class="warn"><b>This run cannot be trusted:</b><ul>'
                      + "".join(f"<li>{_e(e)}</li>" for e in result.errors) + "</ul></div>")
+    if result.regraded:
+        parts.append('<div id="regraded" class="muted">Graded again (a grading worker was lost; nothing was lost, '
+                     'these grades are from the second run):<ul>'
+                     + "".join(f"<li><code>{_e(s)}</code>: {_e('; '.join(n))}</li>" for s, n in result.regraded.items())
+                     + "</ul></div>")
     return "".join(parts)
 
 
@@ -380,6 +385,7 @@ def summary_table(result, *, width=100):
 
     lines = [] if result.sandbox[0] else [f"WARNING: student code ran without a sandbox: {result.sandbox[1]}"]
     lines += [f"ERROR: {e}" for e in result.errors]
+    lines += [f"graded again: {s}: {'; '.join(n)}" for s, n in result.regraded.items()]
     lines += [line(*head, "reasons"), line(*("-" * n for n in w), "-------")]
     lines += [line(*r) for r in rows]
     mean = _mean_normal(result)

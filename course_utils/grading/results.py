@@ -125,6 +125,9 @@ class ClassResult:
     errors : list of str
         What is wrong with the run as a whole (a gradebook that lost students or the
         assignment, a CSV missing students); empty when the grades can be trusted.
+    regraded : dict of str to list of str
+        Students with notebooks executed again because their Dask worker was lost (nothing
+        lost: the grades are those of the second run), one sentence per notebook.
     """
 
     assignment: str
@@ -134,6 +137,7 @@ class ClassResult:
     seconds: dict[str, float] = field(default_factory=dict)
     sandbox: tuple[bool, str] = (True, "")
     errors: list[str] = field(default_factory=list)
+    regraded: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def needs_attention(self):
