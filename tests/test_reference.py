@@ -811,7 +811,7 @@ def test_condition_numbers_tolerance_is_loose_only_for_ill_conditioned_cases():
 @pytest.mark.parametrize(
     "fn, pattern",
     [
-        (lambda A: np.linalg.eigvalsh(A.T @ A), r"increasing order .*np\.linalg\.eigvalsh\(A\.T @ A\)\[::-1\]"),
+        (lambda A: np.linalg.eigvalsh(A.T @ A), r"increasing order .*the task asks for decreasing order"),
         (lambda A: np.linalg.eigvalsh(A @ A.T)[::-1], r"returned \d+ values but A is \d+x\d+, so A\^T A is .*A A\^T"),
         (lambda A: np.linalg.svd(A, compute_uv=False), r"singular values of A; the eigenvalues of A\^T A are their "
                                                        r"squares"),

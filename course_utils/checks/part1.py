@@ -542,15 +542,15 @@ def _check_gram_eigenvalues(fn, cases, *, check, forbidden=(), verbose=True):
             s = np.linalg.svd(A, compute_uv=False)
             s_padded = np.concatenate([s, np.zeros(n - s.size)])
             if _close(arr, expected[::-1], rtol):
-                hint = ("they are in increasing order (as np.linalg.eigvalsh returns them); sort them in "
-                        "decreasing order: np.linalg.eigvalsh(A.T @ A)[::-1]")
+                hint = ("they are in increasing order (as np.linalg.eigvalsh returns them); the task asks "
+                        "for decreasing order")
             elif _close(np.sort(arr)[::-1], expected, rtol):
                 hint = "right values, wrong order: sort them in decreasing order"
             elif _close(np.sort(arr)[::-1], s_padded, rtol):
                 hint = ("these are the singular values of A; the eigenvalues of A^T A are their squares "
                         "s**2 (padded with zeros)")
             else:
-                hint = "use np.linalg.eigvalsh(A.T @ A), reversed to decreasing order"
+                hint = "compute them with np.linalg.eigvalsh, as the task says, and return them in decreasing order"
             raise AssertionError(
                 f"{call} returned {_short(arr)} but the eigenvalues of A^T A in decreasing order are "
                 f"{_short(expected)}: {hint}."
