@@ -245,7 +245,7 @@ def test_hidden_imports_only_course_utils_numpy_scipy_skimage():
     modules = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     modules |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     allowed = ("__future__", "functools", "numpy", "scipy", "skimage", "course_utils.checks", "course_utils.reference",
-               "course_utils.linalg", "course_utils")
+               "course_utils.linalg", "course_utils.images", "course_utils")
     # sklearn: the bundled breast cancer data of the PCA question (sklearn.datasets)
     assert modules and all(m.split(".")[0] in {"__future__", "functools", "numpy", "scipy", "skimage"} or m in allowed
                            or m == "sklearn.datasets"

@@ -8,6 +8,7 @@ import numpy as np
 
 from .._validation import as_matrix
 from ..metrics import psnr
+from ..images import add_gaussian_noise
 from ..svd_tools import reconstruct, reconstruct_many
 from ._core import (
     _CHECK_RTOL, _answer_array, _answer_int, _answer_scalar, _case, _close, _close_scalar, _effective_rtol,
@@ -38,18 +39,13 @@ def _rank_k_images(A, ks):
     return [approx[k] for k in ks]
 
 
-def _noisy(clean, sigma, seed, *, clip=False):
-    noisy = clean + sigma * np.random.default_rng(seed).standard_normal(clean.shape)
-    return np.clip(noisy, 0.0, 1.0) if clip else noisy
-
-
 def _psnr_cases():
     clean1, clean2 = _smooth_image(24, 20, 71), _smooth_image(16, 30, 72)
     return [
         ("a 24x20 smooth image with Gaussian noise, sigma = 0.1 (the noisy image leaves [0, 1]); "
-         "ks = [1, 2, 4, 8]", _noisy(clean1, 0.1, 73), clean1, [1, 2, 4, 8]),
+         "ks = [1, 2, 4, 8]", add_gaussian_noise(clean1, 0.1, seed=73), clean1, [1, 2, 4, 8]),
         ("a 16x30 smooth image with noise sigma = 0.05, clipped to [0, 1]; ks = [1, 3, 16] "
-         "(k = 16 = min(m, n) keeps the noisy image itself)", _noisy(clean2, 0.05, 74, clip=True), clean2,
+         "(k = 16 = min(m, n) keeps the noisy image itself)", add_gaussian_noise(clean2, 0.05, seed=74, clip=True), clean2,
          [1, 3, 16]),
     ]
 
@@ -363,7 +359,7 @@ def check_gavish_donoho_threshold(fn, *, forbidden=(), verbose=True):
 def _colour_image(m, n, seed, sigma):
     """A seeded noisy colour image (m, n, 3): smooth channels plus Gaussian noise, leaving [0, 1]."""
     clean = np.stack([_smooth_image(m, n, seed + c) for c in range(3)], axis=-1)
-    return _noisy(clean, sigma, seed + 3)
+    return add_gaussian_noise(clean, sigma, seed=seed + 3)
 
 
 def _denoise_cases():

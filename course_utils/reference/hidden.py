@@ -27,6 +27,7 @@ import numpy as np
 import scipy.linalg
 import skimage.data
 
+from course_utils.images import add_gaussian_noise
 from course_utils import checks, linalg
 from course_utils.checks import DEFAULT_FORBIDDEN, GD_UNKNOWN_RTOL, UINT8_FORBIDDEN, _matrix
 from course_utils.reference import solutions
@@ -79,11 +80,6 @@ def _camera_uint8(shape):
 def _astronaut(step=16):
     """scikit-image's astronaut (bundled), every `step`-th pixel, floats in [0, 1], shape (m, n, 3)."""
     return skimage.data.astronaut()[::step, ::step] / 255.0
-
-
-def _noisy(clean, sigma, seed, *, clip=False):
-    noisy = clean + sigma * np.random.default_rng(seed).standard_normal(clean.shape)
-    return np.clip(noisy, 0.0, 1.0) if clip else noisy
 
 
 def _gd_omega(beta):
@@ -604,12 +600,12 @@ def hidden_check_psnr_by_rank(fn, *, verbose=True):
     camera = _camera((48, 64))
     smooth = checks._smooth_image(20, 30, 191)
     specs = [
-        ("a 48x64 camera crop with noise sigma = 0.1; ks = [1, 5, 10, 20]", _noisy(camera, 0.1, 192), camera,
+        ("a 48x64 camera crop with noise sigma = 0.1; ks = [1, 5, 10, 20]", add_gaussian_noise(camera, 0.1, seed=192), camera,
          [1, 5, 10, 20]),
         ("the camera crop with noise sigma = 0.1; ks = [0, 48] (k = 0: a black image; k = 48: noisy itself)",
-         _noisy(camera, 0.1, 192), camera, [0, 48]),
+         add_gaussian_noise(camera, 0.1, seed=192), camera, [0, 48]),
         ("a 20x30 smooth image with noise sigma = 0.2, clipped to [0, 1]; ks = np.array([2, 4, 8])",
-         _noisy(smooth, 0.2, 193, clip=True), smooth, np.array([2, 4, 8])),
+         add_gaussian_noise(smooth, 0.2, seed=193, clip=True), smooth, np.array([2, 4, 8])),
     ]
     cases = [(desc, noisy, clean, ks, solutions.psnr_by_rank(noisy, clean, ks)) for desc, noisy, clean, ks in specs]
     checks._check_psnr_by_rank(fn, cases, check="hidden_check_psnr_by_rank", verbose=verbose)
@@ -694,7 +690,7 @@ def hidden_check_denoise_color(fn, *, verbose=True):
     >>> hidden_check_denoise_color(solutions.denoise_color)
     hidden_check_denoise_color: all 8 cases passed.
     """
-    astronaut = _noisy(_astronaut(16), 0.1, 220)  # 32x32x3
+    astronaut = add_gaussian_noise(_astronaut(16), 0.1, seed=220)  # 32x32x3
     wide = checks._colour_image(8, 20, 221, 0.2)
     specs = [
         ("a 32x32 noisy astronaut, k = 1", astronaut, 1),
