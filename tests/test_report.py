@@ -230,3 +230,11 @@ def test_sandbox_and_run_errors_head_the_report(result, tmp_path):
     summary = summary_table(result).splitlines()
     assert summary[0].startswith("WARNING: student code ran without a sandbox")
     assert summary[1] == "ERROR: 2 submitted student(s) missing from the gradebook: x, y"
+
+
+def test_each_students_variant_is_shown_beside_their_grades(result, tmp_path):
+    result.students[0].variant = "seed 4242"
+    text = write_report(result, tmp_path / "with-variants").read_text()
+    row = next(r for r in re.findall(r"<tr.*?</tr>", text, flags=re.S) if "<code>alice</code>" in r)
+    assert "seed 4242" in row
+    assert text.count("seed ") == 1  # students without a variant (variants off) show none

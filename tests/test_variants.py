@@ -132,3 +132,10 @@ def test_a_remote_worker_gets_the_key_computed_on_the_trusted_side_and_no_secret
     report = nb.metadata[METADATA_KEY]
     assert report["variant_key"] and report["runs"] == 1 and report["worker"].startswith(("inproc://", "tcp://"))
     assert len(shipped) == 1 and variants.student_key(secret, "alice") in shipped[0] and secret not in shipped[0]
+
+
+def test_the_report_names_the_seed_the_students_notebooks_used():
+    label = variants.variant_label(SECRET, "alice", "week5_svd")
+    seen_by_notebook = current_variant("week5_svd", environ=variants.kernel_environment(SECRET, "alice")).seed
+    assert label == f"seed {seen_by_notebook}"
+    assert variants.variant_label(None, "alice", "week5_svd") == ""  # variants off

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import nbformat
 
+from . import variants
 from .engine import grade_class
 from .gradebook import URL_VARIABLE, check_gradebook, gradebook_url
 from .execute import METADATA_KEY, is_test_cell
@@ -29,6 +30,7 @@ from .preprocessors import OUTPUT_LIMITED_MARK, QUOTE_LINES, quoted_instructor_l
 from .results import ClassResult, QuestionScore, StudentResult
 from .sample_class import build_sample_class, grade_id
 from .sandbox import sandbox_status
+
 
 __all__ = ["REPO", "DEFAULT_COURSE", "ASSIGNMENT", "prepare_course", "nbgrader", "stage_submission", "run"]
 
@@ -403,8 +405,10 @@ def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, stud
     result.grades_csv = csv if csv.exists() else None
 
     result.students, result.errors = _results_from_gradebook(db_url, assignment, released, sorted(attention))
+    secret = variants.load_secret(course / variants.SECRET_FILE)  # the file nbgrader_config.py names
     for s in result.students:
         s.attention = attention.get(s.student, []) + s.attention
+        s.variant = variants.variant_label(secret, s.student, assignment)
         for html in sorted((course / "feedback" / s.student / assignment).glob("*.html")):
             s.feedback[html.stem] = html
     result.errors += _missing_from_csv(result)

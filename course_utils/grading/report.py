@@ -226,7 +226,8 @@ def _student_row(student, notebooks, links):
             text = f'<a href="{links[nb]}" title="feedback on {_e(nb)}">{text}</a>'
         cells.append(f'<td class="n{"" if graded else " muted"}">{text}</td>')
     bar = f'<span class="bar"><span style="width:{min(pct, 100):.0f}%"></span></span>'
-    return (f'<tr class="{"att" if student.attention else ""}"><td><code>{_e(student.student)}</code></td>'
+    variant = f'<br><small class="muted">{_e(student.variant)}</small>' if student.variant else ""
+    return (f'<tr class="{"att" if student.attention else ""}"><td><code>{_e(student.student)}</code>{variant}</td>'
             f'<td class="n">{_num(student.auto_score)} / {_num(student.auto_max)}</td>'
             f'<td class="n">{_num(student.pending) if student.pending else ""}</td>'
             f'<td class="n">{_num(student.score)} / {_num(student.max_score)}</td><td class="n">{pct:.1f}%{bar}</td>'

@@ -71,12 +71,16 @@ class StudentResult:
         Empty when the submission graded normally.
     feedback : dict of str to pathlib.Path
         Notebook name -> feedback HTML file.
+    variant : str
+        The student's variant (``"seed N"``, :func:`course_utils.grading.variants.variant_label`);
+        empty when the course has no variant secret.
     """
 
     student: str
     questions: list[QuestionScore] = field(default_factory=list)
     attention: list[str] = field(default_factory=list)
     feedback: dict[str, Path] = field(default_factory=dict)
+    variant: str = ""
 
     @property
     def score(self):

@@ -23,7 +23,7 @@ import re
 import secrets
 from pathlib import Path
 
-from ..variant import KEY_VARIABLE
+from ..variant import KEY_VARIABLE, seed_from_key
 
 __all__ = [
     "SECRET_VARIABLE",
@@ -32,6 +32,7 @@ __all__ = [
     "load_secret",
     "student_key",
     "kernel_environment",
+    "variant_label",
     "hub_variant_key",
 ]
 
@@ -119,6 +120,25 @@ def kernel_environment(secret, student_id):
     if secret is None:
         return {}
     return {KEY_VARIABLE: student_key(secret, student_id)}
+
+
+def variant_label(secret, student_id, assignment):
+    """The variant a grader sees beside `student_id`'s grades: ``"seed N"``, or ``""`` when variants are off.
+
+    The seed is the one the student's notebooks drew their data from (in the hub and when graded),
+    so a grader reading an observation can rebuild the student's data with
+    ``Variant(assignment, N, True)``.
+
+    Examples
+    --------
+    >>> variant_label(None, "alice", "week5_svd")
+    ''
+    >>> variant_label("ab" * 32, "alice", "week5_svd").startswith("seed ")
+    True
+    """
+    if secret is None:
+        return ""
+    return f"seed {seed_from_key(student_key(secret, student_id), assignment)}"
 
 
 def hub_variant_key(spawner):
