@@ -107,6 +107,46 @@ class Variant:
         tag = int.from_bytes(hashlib.sha256(purpose.encode()).digest()[:8], "big")
         return np.random.default_rng([self.seed, tag])
 
+    def seed_for(self, purpose, default):
+        """Return an integer seed for one use of the variant (``"noise"``, ...).
+
+        The default variant returns `default`, the seed the course's texts and keys describe;
+        a student's own variant returns a seed drawn from theirs.
+
+        Examples
+        --------
+        >>> Variant("week5_svd", 0, False).seed_for("noise", default=2024)
+        2024
+        >>> mine = Variant("week5_svd", 7, True)
+        >>> mine.seed_for("noise", default=2024) == mine.seed_for("noise", default=2024)
+        True
+        """
+        if not self.personal:
+            return default
+        return int(self.rng(purpose).integers(2**31))
+
+    def pick(self, purpose, options, default):
+        """Return one of `options` for the variant: `default` in the default variant.
+
+        Raises
+        ------
+        ValueError
+            If `default` is not one of `options`.
+
+        Examples
+        --------
+        >>> Variant("week5_svd", 0, False).pick("sigma", (0.08, 0.1, 0.12), default=0.1)
+        0.1
+        >>> Variant("week5_svd", 7, True).pick("sigma", (0.08, 0.1, 0.12), default=0.1) in (0.08, 0.1, 0.12)
+        True
+        """
+        options = tuple(options)
+        if default not in options:
+            raise ValueError(f"default must be one of the options {options}; got {default!r}.")
+        if not self.personal:
+            return default
+        return options[int(self.rng(purpose).integers(len(options)))]
+
     def describe(self):
         """One sentence for the notebook: which variant this is and what it means."""
         if self.personal:

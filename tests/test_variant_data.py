@@ -1,0 +1,100 @@
+"""Part 3 with per-student variants: every variant keeps the reference right and a copied answer wrong.
+
+The notebook draws its noise level and noise from the student's variant
+(``source/week5_svd/3_denoising.ipynb``, first code cell); its checks verify each rank
+against the notebook's own data.  Here the same data are rebuilt for 20 students and the
+reference answers are checked on each, then handed in as another student's.
+"""
+
+from __future__ import annotations
+
+import nbformat
+import numpy as np
+import pytest
+
+from conftest import SOURCE
+from course_utils.checks import check_k_best, check_k_energy, check_k_gd
+from course_utils.grading.copies import find_copies
+from course_utils.grading.variants import kernel_environment
+from course_utils.images import add_gaussian_noise, load_sample
+from course_utils.reference import solutions
+from course_utils.variant import current_variant
+
+SECRET = "3c" * 32
+STUDENTS = [f"student{i:02d}" for i in range(20)]
+KS = np.arange(1, 201)
+
+
+def _data(variant):
+    """The noisy image of part 3 for `variant`, exactly as the notebook's first code cell builds it."""
+    sigma = variant.pick("sigma", (0.08, 0.1, 0.12), default=0.1)
+    clean = load_sample("immunohistochemistry")
+    return sigma, clean, add_gaussian_noise(clean, sigma, seed=variant.seed_for("noise", default=2024))
+
+
+def _answers(sigma, clean, noisy):
+    """The reference answers of question 12 on these data."""
+    s = np.linalg.svd(noisy, compute_uv=False)
+    tau = solutions.gavish_donoho_threshold(s, noisy.shape, sigma=sigma)
+    psnrs = solutions.psnr_by_rank(noisy, clean, KS)
+    return {"k_gd": int(np.sum(s > tau)), "k_energy": solutions.smallest_rank_for_energy(s, 0.99),
+            "k_best": int(KS[int(np.argmax(psnrs))])}
+
+
+def _graded(answers, sigma, clean, noisy):
+    """Points of the three one-point cells for `answers` on these data."""
+    points = 0
+    for check, kwargs in ((check_k_gd, {"noisy": noisy, "sigma": sigma}), (check_k_energy, {"noisy": noisy}),
+                          (check_k_best, {"noisy": noisy, "clean": clean, "ks": KS})):
+        name = check.__name__.removeprefix("check_")
+        try:
+            check(answers[name], **kwargs)
+            points += 1
+        except AssertionError:
+            pass
+    return points
+
+
+@pytest.fixture(scope="module")
+def klass():
+    data, expected = {}, {}
+    for student in STUDENTS:
+        variant = current_variant("week5_svd", environ=kernel_environment(SECRET, student))
+        data[student] = _data(variant)
+        expected[student] = _answers(*data[student])
+    return data, expected
+
+
+def test_the_notebook_builds_its_data_as_this_test_does():
+    setup = nbformat.read(SOURCE / "3_denoising.ipynb", as_version=4).cells[1].source
+    assert 'variant.pick("sigma", (0.08, 0.1, 0.12), default=0.1)' in setup
+    assert 'add_gaussian_noise(clean, sigma, seed=variant.seed_for("noise", default=2024))' in setup
+
+
+def test_the_default_variant_is_the_data_the_keys_describe():
+    sigma, clean, noisy = _data(current_variant("week5_svd", environ={}))
+    assert sigma == 0.1
+    np.testing.assert_array_equal(noisy, add_gaussian_noise(clean, 0.1, seed=2024))
+
+
+@pytest.mark.slow
+def test_every_variant_keeps_the_reference_at_full_marks(klass):
+    data, expected = klass
+    assert len({d[0] for d in data.values()}) == 3  # all three noise levels occur among 20 students
+    for student in STUDENTS:
+        assert _graded(expected[student], *data[student]) == 3, student
+
+
+@pytest.mark.slow
+def test_another_students_numbers_lose_the_points_where_the_variants_differ_and_name_both(klass):
+    data, expected = klass
+    copier, source = STUDENTS[1], next(s for s in STUDENTS if data[s][0] != data[STUDENTS[1]][0])
+    differ = sum(expected[copier][k] != expected[source][k] for k in expected[copier])
+    assert differ >= 2  # another noise level moves the ranks
+    assert _graded(expected[source], *data[copier]) == 3 - differ
+    answers = {s: dict(expected[s]) for s in STUDENTS}
+    answers[copier] = dict(expected[source])
+    (match,) = find_copies(answers, expected)  # honest students are never named
+    assert match.student == copier and match.names
+    # named: the source, or a student whose variant gives the same numbers (then equally guilty-looking)
+    assert all(expected[match.source][n] == expected[source][n] for n in match.names)
