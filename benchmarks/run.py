@@ -178,7 +178,7 @@ def bench_scheduler(n_tasks=400, workers=2):
         client.gather(client.map(_noop, range(n_tasks), pure=False))
         per_task = (time.perf_counter() - start) / n_tasks
     print(f"   Dask scheduler cost per task             {1000 * per_task:6.2f} ms  (empty tasks, {workers} workers; "
-          "a submission is 3 tasks, one per notebook)")
+          "one task per notebook of a submission)")
     return {"scheduler_ms_per_task": 1000 * per_task}
 
 
