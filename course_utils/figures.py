@@ -354,8 +354,8 @@ def energy_plot(s, *, k=None, fractions=(0.9, 0.99)):
     -----
     The energy (squared Frobenius norm) kept by the rank-k approximation is
     ``sum(s[:k]**2)``, and ``1 - energy`` is the squared relative error.
-    Seed 001 chooses k with ``sum(s[:k]) / sum(s)`` instead; the dashed line
-    shows that rule, which climbs more slowly and asks for a larger k for the
+    Some tutorials choose k with ``sum(s[:k]) / sum(s)`` instead; the dashed
+    line shows that rule, which climbs more slowly and asks for a larger k for the
     same target. For the zero matrix the energy is 1 for every k.
 
     Examples
@@ -375,7 +375,7 @@ def energy_plot(s, *, k=None, fractions=(0.9, 0.99)):
     fig = _figure(figsize=(6.4, 4.0))
     ax = fig.add_subplot()
     ax.plot(ranks, energy, "-", color="C0", label="energy: by sigma² (this course's rule)")
-    ax.plot(ranks, by_sigma, "--", color="C1", label="by sigma (seed 001's rule)")
+    ax.plot(ranks, by_sigma, "--", color="C1", label="by sigma (a rule some tutorials use)")
     for j, f in enumerate(fractions):
         k_f = int(np.argmax(energy >= f))  # energy[-1] == 1 >= f, so there is a hit
         ax.axhline(f, color="0.6", linewidth=0.8)

@@ -421,9 +421,8 @@ def sigma_fraction(s):
 
     Notes
     -----
-    The variant used in the course's first notebook (seed 001), read off a
-    plot of ``cumsum(s) / sum(s)``. Without squaring, small singular values
-    weigh more, so it grows more slowly than :func:`energy_fraction` and asks
+    The rule some tutorials use, read off a plot of ``cumsum(s) / sum(s)``.
+    Without squaring, small singular values weigh more, so it grows more slowly than :func:`energy_fraction` and asks
     for a larger rank at the same fraction; it has no direct link to the
     reconstruction error, which is why the energy is the default.
 

@@ -219,7 +219,7 @@ def test_energy_plot_matches_numpy(image):
     assert_allclose(ax.lines[1].get_ydata(), by_sigma, atol=1e-12)
     assert ax.lines[1].get_linestyle() == "--"
     labels = _labels(ax)
-    assert labels[1] == "by sigma (seed 001's rule)"
+    assert labels[1] == "by sigma (a rule some tutorials use)"
     for f in (0.9, 0.99):
         smallest = min(k for k in range(s.size + 1) if np.sum(s[:k] ** 2) >= f * np.sum(s**2))
         assert f"{100 * f:g} % of energy: k = {smallest}" in labels
@@ -258,7 +258,7 @@ def test_rank_one_parts_each_panel_its_own_k(image, as_factors):
         part = s[k - 1] * np.outer(U[:, k - 1], Vt[k - 1])
         assert_allclose(shown[k - 1], part, atol=1e-12)
         assert_allclose(shown[n + k - 1], _reference(image, k), atol=1e-10)
-    for j in range(n):  # seed 000 drew VT[0] for every k: the panels must differ
+    for j in range(n):  # a classic slip draws VT[0] for every k: the panels must differ
         for i in range(j):
             assert not np.allclose(shown[i], shown[j])
 

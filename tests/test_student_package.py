@@ -404,3 +404,23 @@ def test_the_mark_scheme_comparison_can_fail():
     words = sentence.split()
     planted = '"""Notes\n    ' + " ".join(words[:3]) + "\n    " + " ".join(words[3:]) + '\n"""'
     assert _mark_scheme_leaks({"course_utils/checks/demo.py": planted})
+
+
+_SOURCE_DOCUMENT = re.compile(r"\bseeds?[ _/]?0\d\d\b|shared/seeds", re.I)
+
+
+def _source_document_mentions(texts):
+    return [f"{where}: {m.group(0)!r}" for where, text in texts.items() for m in _SOURCE_DOCUMENT.finditer(text)]
+
+
+def test_student_files_do_not_name_the_course_source_documents(wheel):
+    """The documents the course was made from are the instructors' business, not a label on a student's plot."""
+    texts = dict(_wheel_sources(wheel))
+    for path in sorted(RELEASE.glob("*.ipynb")) + sorted((ROOT / "notebooks").glob("*.ipynb")):
+        texts[path.name] = "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells)
+    assert not _source_document_mentions(texts), _source_document_mentions(texts)
+
+
+def test_the_source_document_search_can_fail():
+    assert _source_document_mentions({"figures.py": "label='by sigma (seed 001 rule)'"})
+    assert not _source_document_mentions({"variant.py": "seed_for('noise', default=2024)"})
