@@ -201,6 +201,36 @@ def test_the_guard_puts_checks_and_numpy_back_before_each_test(tmp_path):
     assert "numpy.testing.assert_allclose.__code__" in rebound, rebound
 
 
+def test_a_notebook_cannot_use_the_instructors_answers_and_is_reported(tmp_path):
+    """The hidden checks need the reference in the grading kernel; the student's code may not call it."""
+    borrow = ("import numpy as np\n"
+              "from course_utils.reference.solutions import pinv_svd as reference_pinv\n"
+              "import course_utils.linalg as L\n"
+              "def pinv_svd(A):\n    return reference_pinv(A)\n"
+              "def numerical_rank(A):\n    return np.apply_along_axis(lambda r: L.numerical_rank(A), 0, A[:1])[0]\n")
+    calls = ["try:\n    pinv_svd(np.eye(2))\nexcept PermissionError as e:\n    print('refused:', e)",
+             "try:\n    numerical_rank(np.eye(2))\nexcept PermissionError as e:\n    print('refused:', e)",
+             "try:\n    import course_utils.grading.sample_answers\nexcept ImportError as e:\n    print('refused:', e)",
+             "try:\n    exec('from course_utils.reference import solutions; solutions.numerical_rank(np.eye(2))')\n"
+             "except PermissionError as e:\n    print('refused:', e)"]
+    tests = ["#test\nfrom course_utils.reference.hidden import hidden_check_pinv\n"
+             "try:\n    hidden_check_pinv(pinv_svd)\nexcept AssertionError as e:\n    print('failed:', e)",
+             "#test\nimport numpy as np\nfrom course_utils.reference.hidden import hidden_check_pinv\n"
+             "def mine(A):\n    U, s, Vt = np.linalg.svd(A, full_matrices=False)\n"
+             "    eps = np.finfo(A.dtype if A.dtype.kind == 'f' else float).eps\n"
+             "    keep = s > max(A.shape) * eps * s[0]\n"
+             "    return (Vt[keep].T / s[keep]) @ U[:, keep].T\n"
+             "hidden_check_pinv(mine)"]
+    nb = _run([borrow] + calls + tests, tmp_path)
+    printed = ["".join(o.get("text", "") for o in c.outputs) for c in nb.cells]
+    assert all(p.startswith("refused:") and "instructor" in p for p in printed[1:5]), printed
+    assert printed[5].startswith("failed:") and "instructor" in printed[5], printed[5]
+    assert "all" in printed[6] and "passed" in printed[6], "the hidden check itself still uses the reference"
+    seen = nb.metadata[METADATA_KEY]["instructor"]
+    assert {"course_utils.reference.solutions.pinv_svd", "course_utils.linalg.numerical_rank",
+            "course_utils.grading.sample_answers", "course_utils.reference.solutions.numerical_rank"} <= set(seen), seen
+
+
 def test_a_caught_memory_error_and_a_leftover_process_are_reported_and_the_process_ended(tmp_path):
     nb = _run(["import numpy as np\ntry:\n    np.ones(4 * 10**9)\nexcept MemoryError:\n    pass",
                "import subprocess\np = subprocess.Popen(['sleep', '601'], start_new_session=True)"], tmp_path)

@@ -124,7 +124,7 @@ def test_class_covers_the_brief():
     assert {v.student for v in WRONG} <= set(STUDENTS)
     assert not {v.student for v in RIGHT} & set(STUDENTS)
     hostile = {"vandal", "shadow_package", "shadow_written", "rebinder", "undecodable", "renamed",
-               "orphan_process", "caught_memory_error", "stuck", "quoter"}
+               "orphan_process", "caught_memory_error", "stuck", "quoter", "borrower"}
     assert hostile == {s.student for s in HOSTILE_CLASS}
     # every kind of reason is exercised by some student, except a gradebook that lost a student
     # (tests/test_hostile.py deletes one) and an autograde failure, which no submission causes any more

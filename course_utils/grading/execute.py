@@ -141,7 +141,7 @@ class SandboxedExecute(Execute):
         self._check_assign_resources(resources)
         env = self.kernel_environment(resources)
         report = {"sandboxed": None, "lost_at": None, "lost_why": None, "rebound": [], "memory_errors": 0,
-                  "outside": [], "processes": [], "files": [],
+                  "outside": [], "instructor": [], "processes": [], "files": [],
                   "variant_key": bool(env.get(variants.KEY_VARIABLE))}
         index = 0
         with self.setup_kernel(env=env):

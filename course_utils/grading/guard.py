@@ -16,6 +16,14 @@ every attempt to write a file outside the notebook's working folder and the kern
 home, configuration and temporary folders, or to delete, rename or change the mode of one
 outside the first three, whether or not the sandbox let it happen.
 
+The hidden checks need the instructor's reference (``course_utils.linalg``,
+``course_utils.reference``) in the same kernel.  :func:`install` seals it: every function of
+an instructor module (one outside :data:`course_utils.STUDENT_MODULES`, except the hidden
+checks' public names the test cells call) is replaced by a gate that lets course code call it
+and raises ``PermissionError`` when the caller is the student's code (a cell, a function it
+defined, or library code it handed the function to); an import of an instructor module not yet
+loaded raises ``ImportError``.  Each refusal is recorded.
+
 Code that runs in the same process can always undo a guard on purpose; this one makes the
 ordinary ways of forging a test ineffective and visible.  The sandbox
 (:mod:`~course_utils.grading.sandbox`) is what keeps the rest of the grader out of reach.
@@ -44,7 +52,7 @@ _MISSING = object()
 # Swapped by ipykernel itself around every execution (stdin forwarding).
 _VOLATILE = {("builtins", "input"), ("builtins", "raw_input"), ("getpass", "getpass")}
 _state = {"modules": {}, "attrs": {}, "code": {}, "bare": {}, "rebound": [], "memory_errors": 0, "outside": [],
-          "created": set()}
+          "created": set(), "instructor": []}
 
 # Audit events (PEP 578) that change a file, and where a notebook may change files: its working
 # folder and the kernel's own home, temporary and matplotlib folders.
@@ -82,6 +90,87 @@ def _audit(event, args):
             _state["outside"].append(entry)
 
 
+def _course_root():
+    import course_utils
+
+    return os.path.dirname(os.path.realpath(course_utils.__file__)) + os.sep
+
+
+def _library_roots():
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    roots = {paths[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")} | {sys.prefix, sys.base_prefix}
+    return tuple(os.path.realpath(r) + os.sep for r in roots)
+
+
+def _student_called():
+    """Whether the nearest caller that is not library code (numpy, functools, importlib, ...) is the student's."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if filename.startswith(_state["course_root"]):
+            return False
+        if not (filename.startswith("<frozen ") or filename.startswith(_state["library_roots"])):
+            return True  # a cell, a function defined in one, exec'd text or a file of the submission
+        frame = frame.f_back
+    return False
+
+
+def _refuse(what, error):
+    if what not in _state["instructor"] and len(_state["instructor"]) < _MAX_OUTSIDE:
+        _state["instructor"].append(what)
+    raise error(f"{what} is the instructor's reference, used by the hidden tests; your notebook may not use it. "
+                "Write the answer with numpy/scipy yourself.")
+
+
+def _gate(module, name, fn):
+    def gate(*args, **kwargs):
+        if _student_called():
+            _refuse(f"{module}.{name}", PermissionError)
+        return fn(*args, **kwargs)
+    gate.__name__ = gate.__qualname__ = name
+    return gate
+
+
+class _InstructorImports:
+    """A meta path finder that refuses to load an instructor module for the student's code."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name in _state["instructor_modules"] and _student_called():
+            _refuse(name, ImportError)
+        return None
+
+
+def _instructor_module(name):
+    import course_utils
+
+    parts = name.split(".")
+    return (parts[0] == "course_utils" and len(parts) > 1 and parts[1] not in course_utils.STUDENT_MODULES
+            and name not in ("course_utils.grading", __name__, "course_utils.grading.guard_start"))
+
+
+def _seal_instructor_code():
+    """Gate every function of the loaded instructor modules; refuse to load the others."""
+    import pkgutil
+
+    import course_utils
+
+    _state["course_root"], _state["library_roots"] = _course_root(), _library_roots()
+    allowed = {(m, k) for m in _CHECK_MODULES for k in vars(sys.modules[m]) if not k.startswith("_")}
+    for name in [m for m in sys.modules if _instructor_module(m)]:
+        module = sys.modules[name]
+        for attr, value in list(vars(module).items()):
+            if (isinstance(value, types.FunctionType) and value.__module__ == name
+                    and (name, attr) not in allowed):
+                setattr(module, attr, _gate(name, attr, value))
+    _state["instructor_modules"] = {
+        m.name for m in pkgutil.walk_packages(course_utils.__path__, "course_utils.")
+        if _instructor_module(m.name) and m.name not in sys.modules}
+    sys.meta_path.insert(0, _InstructorImports)
+
+
 def _function_state(fn):
     return fn.__code__, fn.__defaults__, fn.__kwdefaults__
 
@@ -111,6 +200,7 @@ def install():
     import course_utils.checks  # noqa: F401  (import the course before any student code can shadow it)
     import course_utils.reference.hidden  # noqa: F401
 
+    _seal_instructor_code()
     names = [m for m in PROTECTED if importlib.util.find_spec(m.split(".")[0])]
     for name in names:
         importlib.import_module(name)
@@ -173,7 +263,7 @@ def restore(namespace=None):
 
 
 def report():
-    """What :func:`restore` put back, how many MemoryErrors numpy raised and the attempts to change
-    files outside the notebook's folder, as JSON text."""
+    """What :func:`restore` put back, how many MemoryErrors numpy raised, the attempts to change
+    files outside the notebook's folder and to use the instructor's code, as JSON text."""
     return json.dumps({"rebound": _state["rebound"], "memory_errors": _state["memory_errors"],
-                       "outside": _state["outside"]})
+                       "outside": _state["outside"], "instructor": _state["instructor"]})

@@ -215,6 +215,8 @@ def _kernel_reasons(seen, stem, memory_reported):
         reasons.append(f"outside its folder: {stem}: {'; '.join(seen['outside'][:5])}"
                        + (f" and {len(seen['outside']) - 5} more" if len(seen["outside"]) > 5 else "")
                        + (" (attempts: the sandbox exposes no course file)" if seen.get("sandboxed") else ""))
+    if seen.get("instructor"):
+        reasons.append(f"instructor code: {stem}: {', '.join(seen['instructor'])} (refused: the call failed)")
     if seen.get("processes"):
         reasons.append(f"process left running: {stem}: {'; '.join(seen['processes'])} (ended by the grader)")
     code = [f for f in seen.get("files", []) if f.endswith((".py", ".pth", ".so"))]

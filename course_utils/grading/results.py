@@ -28,6 +28,7 @@ REASONS = (
     "process left running",  # the notebook started a process that outlived it (ended by the grader)
     "wrote code files",      # the notebook wrote .py files (a shadowing attempt; never imported)
     "quoted instructor code",  # an output prints the instructor's modules (withheld from the feedback)
+    "instructor code",       # the notebook called or imported the instructor's reference (refused)
 )
 
 

@@ -534,6 +534,12 @@ import inspect
 import course_utils.reference.solutions as answers  # importable where the hidden tests run
 print(inspect.getsource(answers))"""
 
+_BORROW = """\
+from course_utils.reference.solutions import pinv_svd as reference_pinv  # loaded where the hidden tests run
+
+def pinv_svd(A):
+    return reference_pinv(A)"""
+
 _STUCK = """\
 import signal, time
 signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C (and the grader's interrupt) do nothing
@@ -593,6 +599,11 @@ HOSTILE_CLASS = [
         # WithholdInstructorCode replaces that output in the feedback; the pipeline reports it.
         {}, ("quoted instructor code",),
         lambda p: {**p.perfect, _NB3: _insert_after(p.perfect[_NB3], "psnr_by_rank", [_cell(_QUOTE, "quote")])}),
+    SampleStudent(
+        "borrower", "every answer right except pinv_svd, which calls the instructor's reference solution",
+        # The guard refuses the call (PermissionError): the question scores 0 and the pipeline reports it.
+        {_NB1: ("pinv_svd_visible", "pinv_svd_hidden")}, ("instructor code",),
+        lambda p: {**p.perfect, _NB1: replace_cell(p.perfect[_NB1], "pinv_svd", _BORROW)}),
     SampleStudent(
         "stuck", "every answer right, plus a loop that ignores interrupts after rank_choices in notebook 3",
         # The kernel cannot be interrupted at the timeout: SandboxedExecute ends it; the cells from
