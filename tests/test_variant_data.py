@@ -98,3 +98,14 @@ def test_another_students_numbers_lose_the_points_where_the_variants_differ_and_
     assert match.student == copier and match.names
     # named: the source, or a student whose variant gives the same numbers (then equally guilty-looking)
     assert all(expected[match.source][n] == expected[source][n] for n in match.names)
+
+
+@pytest.mark.slow
+def test_the_graders_expected_answers_are_the_references_on_every_variant(klass):
+    """course_utils.grading.answers (what copies are judged against) agrees with the reference, student by student."""
+    from course_utils.grading.answers import expected_answers
+
+    _, expected = klass
+    for student in STUDENTS:
+        got = expected_answers(current_variant("week5_svd", environ=kernel_environment(SECRET, student)))
+        assert {k: got[k] for k in expected[student]} == expected[student], student

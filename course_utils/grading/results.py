@@ -28,6 +28,7 @@ REASONS = (
     "process left running",  # the notebook started a process that outlived it (ended by the grader)
     "wrote code files",      # the notebook wrote .py files (a shadowing attempt; never imported)
     "quoted instructor code",  # an output prints the instructor's modules (withheld from the feedback)
+    "copied answers",        # the data-dependent answers fit another student's variant better than the student's own
 )
 
 
@@ -132,6 +133,9 @@ class ClassResult:
     regraded : dict of str to list of str
         Students with notebooks executed again because their Dask worker was lost (nothing
         lost: the grades are those of the second run), one sentence per notebook.
+    copies : list of course_utils.grading.copies.Match
+        Submissions whose data-dependent answers fit another student's variant better than
+        their own (each also has a "copied answers" reason); empty when variants are off.
     """
 
     assignment: str
@@ -142,6 +146,7 @@ class ClassResult:
     sandbox: tuple[bool, str] = (True, "")
     errors: list[str] = field(default_factory=list)
     regraded: dict[str, list[str]] = field(default_factory=dict)
+    copies: list = field(default_factory=list)
 
     @property
     def needs_attention(self):

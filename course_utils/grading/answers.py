@@ -1,0 +1,165 @@
+"""The answers the data decide: what each grading kernel reports, and their right values per variant.
+
+Some answers of week5_svd are numbers that a student's data decide (``k_99``, the three rank
+choices of part 3, ``k_90``).  With per-student variants (:mod:`course_utils.grading.variants`)
+each has one right value per student, so a notebook that types a neighbour's numbers instead of
+computing them loses those points and fits the neighbour's variant better than its own
+(:func:`course_utils.grading.copies.find_copies`).
+
+Two sides:
+
+- in the grading kernel, :func:`course_utils.grading.guard.report` returns the values of
+  :data:`NAMES` found in the notebook's namespace after its last cell, as plain numbers
+  (small arrays at most); the execute step stores them with the rest of the kernel's report
+  in the autograded notebook's metadata.  They come from student code: :func:`reported`
+  keeps only numbers and small lists of numbers, and only the answers of that notebook;
+- on the trusted side, :func:`expected_answers` recomputes the right values for any
+  student's variant from the notebooks' own data (the first cells of each notebook, rebuilt
+  here exactly; ``tests/test_variant_data.py`` holds them to the notebooks).  Nothing of it
+  is in the release or in a student's kernel.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+
+__all__ = ["ASSIGNMENT", "DATA_ANSWERS", "NAMES", "MAX_VALUES", "reported", "expected_answers", "answer_cells"]
+
+#: The assignment whose answers this module knows.
+ASSIGNMENT = "week5_svd"
+
+#: Notebook (without ``.ipynb``) -> {answer variable: grade_id of the test cell that grades it}.
+DATA_ANSWERS = {
+    "2_image_reconstruction": {"k_99": "k_99_test"},
+    "3_denoising": {"k_gd": "k_gd_test", "k_energy": "k_energy_test", "k_best": "k_best_test"},
+    "4_pca": {"k_90": "k_90_test"},
+}
+
+#: Every answer variable the grading kernel reports (any notebook).
+NAMES = tuple(name for answers in DATA_ANSWERS.values() for name in answers)
+
+#: Most numbers one reported answer may hold (a table of PSNRs, say); larger values are dropped.
+MAX_VALUES = 256
+
+#: The ranks searched in part 3 (``ks`` in its first code cell).
+_KS = np.arange(1, 201)
+
+
+def answer_cells():
+    """``{(notebook, grade_id): answer}`` for every test cell that grades a data-dependent answer."""
+    return {(nb, cell): name for nb, answers in DATA_ANSWERS.items() for name, cell in answers.items()}
+
+
+def _number(value):
+    if type(value) is int:  # noqa: E721  (bool and int subclasses are not answers)
+        return value if abs(value) < 2**63 else None
+    if type(value) is float:  # noqa: E721
+        return value if math.isfinite(value) else None
+    return None
+
+
+def reported(notebook, values):
+    """The data-dependent answers of `notebook` in a grading kernel's report, checked.
+
+    Parameters
+    ----------
+    notebook : str
+        The notebook's name without ``.ipynb``.
+    values : object
+        ``report["answers"]`` as the kernel sent it (untrusted: anything JSON can hold).
+
+    Returns
+    -------
+    dict of str to int, float or list
+        The answers of :data:`DATA_ANSWERS` ``[notebook]`` that are a finite number or a list of at
+        most :data:`MAX_VALUES` finite numbers; anything else is left out (it agrees with nothing).
+
+    Examples
+    --------
+    >>> reported("3_denoising", {"k_gd": 41, "k_best": "41", "k_99": 3, "k_energy": [1.5, 2]})
+    {'k_gd': 41, 'k_energy': [1.5, 2]}
+    >>> reported("3_denoising", ["not", "a", "dict"])
+    {}
+    """
+    if not isinstance(values, dict):
+        return {}
+    out = {}
+    for name in DATA_ANSWERS.get(notebook, {}):
+        value = values.get(name)
+        if type(value) is list and 0 < len(value) <= MAX_VALUES:  # noqa: E721
+            numbers = [_number(v) for v in value]
+            if all(n is not None for n in numbers):
+                out[name] = numbers
+        elif _number(value) is not None:
+            out[name] = value
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _part2_k_99():
+    from skimage.transform import rescale
+
+    from ..images import load_sample
+    from ..reference import solutions
+
+    image = rescale(load_sample("retina"), 0.5, anti_aliasing=True)  # 2_image_reconstruction, first code cell
+    return int(solutions.smallest_rank_for_energy(np.linalg.svd(image, compute_uv=False), 0.99))
+
+
+@functools.lru_cache(maxsize=1)
+def _part4_k_90():
+    from sklearn.datasets import load_diabetes
+
+    from ..reference import solutions
+
+    X = load_diabetes(scaled=False).data  # 4_pca, first code cell
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    s = np.linalg.svd(Z - Z.mean(axis=0), compute_uv=False)
+    return int(solutions.smallest_rank_for_energy(s, 0.9))
+
+
+@functools.lru_cache(maxsize=64)
+def _part3(sigma, noise_seed):
+    from ..images import add_gaussian_noise, load_sample
+    from ..reference import solutions
+
+    clean = load_sample("immunohistochemistry")
+    noisy = add_gaussian_noise(clean, sigma, seed=noise_seed)
+    U, s, Vt = np.linalg.svd(noisy, full_matrices=False)
+    tau = solutions.gavish_donoho_threshold(s, noisy.shape, sigma=sigma)
+    # PSNR of every rank at once: ||A_k - C||^2 = sum_{i<k} s_i^2 - 2 sum_{i<k} s_i u_i^T C v_i + ||C||^2
+    top = _KS[-1]
+    cross = np.sum(U[:, :top] * (clean @ Vt[:top].T), axis=0) * s[:top]  # s_i u_i^T C v_i
+    sq_err = np.cumsum(s[:top] ** 2) - 2 * np.cumsum(cross) + np.sum(clean**2)
+    mse = np.maximum(sq_err[_KS - 1], 0) / clean.size
+    return {"k_gd": int(np.sum(s > tau)), "k_energy": int(solutions.smallest_rank_for_energy(s, 0.99)),
+            "k_best": int(_KS[int(np.argmin(mse))])}
+
+
+def expected_answers(variant):
+    """The right value of every answer of :data:`NAMES` for `variant` (trusted side only).
+
+    Parameters
+    ----------
+    variant : course_utils.variant.Variant
+        A student's variant of :data:`ASSIGNMENT` (``current_variant(ASSIGNMENT,
+        environ=kernel_environment(secret, student))``).
+
+    Returns
+    -------
+    dict of str to int
+        By answer name.  Parts 2 and 4 do not vary yet: their answers are the same for every
+        variant (and so never evidence of copying).
+
+    Raises
+    ------
+    ValueError
+        If `variant` is of another assignment.
+    """
+    if variant.assignment != ASSIGNMENT:
+        raise ValueError(f"variant must be of {ASSIGNMENT}; got {variant.assignment!r}.")
+    sigma = variant.pick("sigma", (0.08, 0.1, 0.12), default=0.1)
+    return {"k_99": _part2_k_99(), **_part3(sigma, variant.seed_for("noise", default=2024)), "k_90": _part4_k_90()}
