@@ -26,7 +26,8 @@ import math
 
 import numpy as np
 
-__all__ = ["ASSIGNMENT", "DATA_ANSWERS", "NAMES", "MAX_VALUES", "reported", "expected_answers", "answer_cells"]
+__all__ = ["ASSIGNMENT", "DATA_ANSWERS", "NAMES", "MAX_VALUES", "CROPS", "reported", "expected_answers", "answer_cells",
+           "part2_image"]
 
 #: The assignment whose answers this module knows.
 ASSIGNMENT = "week5_svd"
@@ -98,15 +99,41 @@ def reported(notebook, values):
     return out
 
 
+#: Part 2's windows of the image (top, left corners of 600 x 600; None: the whole image), as in its first code cell.
+CROPS = (None, (0, 0), (0, 106), (106, 0), (106, 106), (53, 53))
+
+
 @functools.lru_cache(maxsize=1)
-def _part2_k_99():
+def _retina():
     from skimage.transform import rescale
 
     from ..images import load_sample
+
+    return rescale(load_sample("retina"), 0.5, anti_aliasing=True)
+
+
+def _window(corner, turns):
+    image = _retina()
+    if corner is not None:
+        image = image[corner[0]:corner[0] + 600, corner[1]:corner[1] + 600]
+    return np.rot90(image, turns)
+
+
+def _part2_draws(variant):
+    return variant.pick("crop", CROPS, default=None), variant.pick("quarter turns", (0, 1, 2, 3), default=0)
+
+
+def part2_image(variant):
+    """The image of 2_image_reconstruction for `variant`, as the notebook's first code cell builds it."""
+    return _window(*_part2_draws(variant))
+
+
+@functools.lru_cache(maxsize=32)
+def _part2_k_99(corner, turns):
     from ..reference import solutions
 
-    image = rescale(load_sample("retina"), 0.5, anti_aliasing=True)  # 2_image_reconstruction, first code cell
-    return int(solutions.smallest_rank_for_energy(np.linalg.svd(image, compute_uv=False), 0.99))
+    s = np.linalg.svd(_window(corner, turns), compute_uv=False)
+    return int(solutions.smallest_rank_for_energy(s, 0.99))
 
 
 @functools.lru_cache(maxsize=1)
@@ -151,8 +178,8 @@ def expected_answers(variant):
     Returns
     -------
     dict of str to int
-        By answer name.  Parts 2 and 4 do not vary yet: their answers are the same for every
-        variant (and so never evidence of copying).
+        By answer name.  Part 4 does not vary yet: its answer is the same for every variant (and
+        so never evidence of copying).
 
     Raises
     ------
@@ -162,4 +189,4 @@ def expected_answers(variant):
     if variant.assignment != ASSIGNMENT:
         raise ValueError(f"variant must be of {ASSIGNMENT}; got {variant.assignment!r}.")
     sigma = variant.pick("sigma", (0.08, 0.1, 0.12), default=0.1)
-    return {"k_99": _part2_k_99(), **_part3(sigma, variant.seed_for("noise", default=2024)), "k_90": _part4_k_90()}
+    return {"k_99": _part2_k_99(*_part2_draws(variant)), **_part3(sigma, variant.seed_for("noise", default=2024)), "k_90": _part4_k_90()}
