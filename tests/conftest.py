@@ -323,12 +323,16 @@ def with_typed_answers(notebooks, values):
 
 @pytest.fixture(scope="session")
 def variant_graded(tmp_path_factory, source_notebooks, release_notebooks):
-    """A class of three graded twice by `pipeline.run` with a course secret (variants on).
+    """A class of four graded twice by `pipeline.run` with a course secret (variants on).
 
     ``ann`` and ``cat`` hand in perfect notebooks; ``bob`` hands in ann's answers, computed by
-    executing ann's notebooks with ann's variant key and typed into his own. Returns ``(course,
-    first result, second result, ann's answers)``; the second run grades the same class again.
+    executing ann's notebooks with ann's variant key and typed into his own; ``dan`` types the
+    numbers of the default variant (a run outside the hub: the numbers the texts quote). Returns
+    ``(course, first result, second result, ann's answers)``; the second run grades the same class again.
     """
+    from course_utils.grading.answers import expected_answers
+    from course_utils.variant import current_variant
+
     course = pipeline.prepare_course(tmp_path_factory.mktemp("variants"))
     (course / ".variant_secret").write_text(VARIANT_SECRET + "\n")
     perfect = {n: completed(release_notebooks[n], source_notebooks[n]) for n in release_notebooks}
@@ -336,5 +340,7 @@ def variant_graded(tmp_path_factory, source_notebooks, release_notebooks):
     write_submission(course, "ann", perfect)
     write_submission(course, "bob", with_typed_answers(perfect, ann))
     write_submission(course, "cat", perfect)
+    write_submission(course, "dan", with_typed_answers(perfect, expected_answers(current_variant(ASSIGNMENT,
+                                                                                                environ={}))))
     runs = [pipeline.run(course, sample_class=False, workers=2, log=lambda *args: None) for _ in range(2)]
     return course, runs[0], runs[1], ann

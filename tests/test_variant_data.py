@@ -139,7 +139,8 @@ def test_part_2_every_variant_keeps_the_reference_and_a_neighbours_k_99_loses_wh
 
     images = {s: part2_image(current_variant("week5_svd", environ=kernel_environment(SECRET, s))) for s in STUDENTS}
     assert len({(im.shape, im[0, 0], im[-1, -1]) for im in images.values()}) >= 5  # windows and turns vary
-    k_99 = {s: solutions.smallest_rank_for_energy(np.linalg.svd(im, compute_uv=False), 0.99) for s, im in images.items()}
+    k_99 = {s: solutions.smallest_rank_for_energy(np.linalg.svd(im, compute_uv=False), 0.99)
+            for s, im in images.items()}
     assert len(set(k_99.values())) >= 3
     for student, image in images.items():
         check_energy_rank_choice(k_99[student], image, 0.99)  # the reference: full marks on every variant

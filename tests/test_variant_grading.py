@@ -1,9 +1,10 @@
 """Per-student variants through the real pipeline: copied numbers lose their points and name both students.
 
 The class of :func:`conftest.variant_graded`: ann and cat hand in perfect notebooks; bob hands
-in ann's numbers (computed with ann's variant and typed in). Graded with a course secret, bob
-loses exactly the points of the answers on which his variant and ann's differ, the report
-names both, and nobody honest is flagged.
+in ann's numbers (computed with ann's variant and typed in); dan types the default variant's
+numbers. Graded with a course secret, bob loses exactly the points of the answers on which his
+variant and ann's differ, the report names both, dan is traced to the default variant (naming
+no classmate), and nobody honest is flagged.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pytest
 
 from conftest import VARIANT_SECRET, snapshot
 from course_utils.grading.answers import answer_cells, expected_answers
+from course_utils.grading.copies import DEFAULT_VARIANT
 from course_utils.grading.variants import kernel_environment
 from course_utils.variant import current_variant
 
@@ -47,16 +49,19 @@ def test_honest_students_keep_full_marks_and_are_not_flagged(variant_graded):
         assert students[name].attention == [], name
         assert students[name].variant.startswith("seed ")
     assert students["ann"].variant != students["cat"].variant
-    assert all(m.student == "bob" for m in result.copies)
+    assert {m.student for m in result.copies} == {"bob", "dan"}
 
 
-def test_copied_numbers_lose_exactly_the_points_where_the_variants_differ(variant_graded, release_notebooks):
+@pytest.mark.parametrize("student, typed", [("bob", "ann"), ("dan", None)])
+def test_copied_numbers_lose_exactly_the_points_where_the_variants_differ(variant_graded, release_notebooks,
+                                                                          student, typed):
     _, result, _, ann = variant_graded
-    points, bob = _points(release_notebooks), _expected("bob")
+    given = ann if typed == "ann" else expected_answers(current_variant("week5_svd", environ={}))
+    points, own = _points(release_notebooks), _expected(student)
     cells = answer_cells()
-    lost_cells = {cell for cell, name in cells.items() if ann[name] != bob[name]}
-    assert lost_cells  # computed from the notebooks' point values, not a number written here
-    scores = {(q.notebook, q.grade_id): q for q in _by_student(result)["bob"].questions if not q.manual}
+    lost_cells = {cell for cell, name in cells.items() if given[name] != own[name]}
+    assert len(lost_cells) >= 2  # computed from the notebooks' point values, not a number written here
+    scores = {(q.notebook, q.grade_id): q for q in _by_student(result)[student].questions if not q.manual}
     assert {cell for cell, q in scores.items() if q.score != q.max_score} == lost_cells
     assert sum(q.max_score - q.score for q in scores.values()) == sum(points[c] for c in lost_cells)
     assert all(points[c] == scores[c].max_score for c in cells)
@@ -64,15 +69,30 @@ def test_copied_numbers_lose_exactly_the_points_where_the_variants_differ(varian
 
 def test_the_report_names_both_students(variant_graded):
     course, result, _, ann = variant_graded
-    (match,) = result.copies
-    assert (match.student, match.source) == ("bob", "ann")
+    match = next(m for m in result.copies if m.student == "bob")
+    assert match.source == "ann"
     assert set(match.names) == {n for n in ann if ann[n] != _expected("bob")[n]}
     (reason,) = [r for r in _by_student(result)["bob"].attention]
     assert reason.startswith("copied answers: ") and "ann's variant" in reason and "bob's own" in reason
     page = (course / "report" / "index.html").read_text()
-    assert '<div id="copies">' in page and "<code>ann</code>" in page.split('<div id="copies">')[1]
-    assert "bob" in (course / "needs_attention.csv").read_text().split("copied answers")[0].splitlines()[-1]
+    copies = page.split('<div id="copies">')[1].split("</div>")[0]
+    assert "<tr><td><code>bob</code></td><td><code>ann</code></td>" in copies
+    assert "<tr><td><code>dan</code></td><td>the default variant (outside the hub)</td>" in copies
+    rows = {line.split(",")[0]: line for line in (course / "needs_attention.csv").read_text().splitlines()}
+    assert "copied answers" in rows["bob"] and "ann's variant" in rows["bob"]
+    assert "copied answers" not in rows["ann"] + rows["cat"]
     assert not result.errors
+
+
+def test_numbers_from_outside_the_hub_name_no_classmate(variant_graded):
+    _, result, _, ann = variant_graded
+    default = expected_answers(current_variant("week5_svd", environ={}))
+    shared = [n for n in ann if ann[n] == default[n] != _expected("dan")[n]]
+    assert len(shared) >= 2  # ann's variant alone would name her (the whole image and sigma 0.1, as the default)
+    match = next(m for m in result.copies if m.student == "dan")
+    assert match.source == DEFAULT_VARIANT and match.other > len(shared)
+    (reason,) = _by_student(result)["dan"].attention
+    assert "the default variant" in reason and "ann" not in reason and "cat" not in reason
 
 
 def test_grading_the_class_again_gives_identical_grades(variant_graded):

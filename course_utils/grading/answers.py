@@ -189,4 +189,5 @@ def expected_answers(variant):
     if variant.assignment != ASSIGNMENT:
         raise ValueError(f"variant must be of {ASSIGNMENT}; got {variant.assignment!r}.")
     sigma = variant.pick("sigma", (0.08, 0.1, 0.12), default=0.1)
-    return {"k_99": _part2_k_99(*_part2_draws(variant)), **_part3(sigma, variant.seed_for("noise", default=2024)), "k_90": _part4_k_90()}
+    part3 = _part3(sigma, variant.seed_for("noise", default=2024))
+    return {"k_99": _part2_k_99(*_part2_draws(variant)), **part3, "k_90": _part4_k_90()}

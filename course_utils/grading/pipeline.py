@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 
 from . import answers, variants
-from .copies import find_copies
+from .copies import DEFAULT_VARIANT, find_copies
 from .engine import grade_class
 from .gradebook import URL_VARIABLE, check_gradebook, gradebook_url
 from .execute import METADATA_KEY, is_test_cell
@@ -328,11 +328,15 @@ def copied_answers(secret, assignment, given):
     Returns
     -------
     list of course_utils.grading.copies.Match
+        Their source is a student, or :data:`~course_utils.grading.copies.DEFAULT_VARIANT` for
+        answers that fit the variant of a notebook run without a key (outside the hub).
     """
     from ..variant import current_variant
 
-    expected = {student: answers.expected_answers(
-        current_variant(assignment, environ=variants.kernel_environment(secret, student))) for student in given}
+    # the default variant first: numbers from a run outside the hub must not name a classmate who shares some
+    expected = {DEFAULT_VARIANT: answers.expected_answers(current_variant(assignment, environ={}))}
+    expected.update({student: answers.expected_answers(
+        current_variant(assignment, environ=variants.kernel_environment(secret, student))) for student in given})
     return find_copies(given, expected)
 
 

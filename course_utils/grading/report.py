@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .._validation import check_positive
+from .copies import DEFAULT_VARIANT
 from .results import REASONS, ClassResult
 
 __all__ = ["write_report", "summary_table"]
@@ -201,17 +202,26 @@ def _run_banner(result):
     return "".join(parts)
 
 
+def _who(match):
+    """Whose variant a match fits, as a table cell's HTML."""
+    if match.source == DEFAULT_VARIANT:
+        return "the default variant (outside the hub)"
+    return f"<code>{_e(match.source)}</code>"
+
+
 def _copies_table(result):
     """Both students of every copied-answers match: who handed the answers in, and whose variant they fit."""
     if not result.copies:
         return ""
-    rows = "".join(f"<tr><td><code>{_e(m.student)}</code></td><td><code>{_e(m.source)}</code></td>"
+    rows = "".join(f"<tr><td><code>{_e(m.student)}</code></td><td>{_who(m)}</td>"
                    f"<td>{_e(', '.join(m.names))}</td><td class=n>{m.other}</td><td class=n>{m.own}</td></tr>"
                    for m in result.copies)
     return ('<div id="copies"><h3>Copied answers</h3><p>These submissions\' data-dependent answers fit another '
             "student's variant better than their own: talk to both students (the second may have shared the "
-            "numbers, or may only have the same data).</p><table><tr><th>Handed in by</th><th>Fits the variant of"
-            "</th><th>Answers</th><th>Agreeing with that variant</th><th>Agreeing with their own</th></tr>"
+            "numbers, or may only have the same data). Answers that fit the default variant were computed "
+            "outside the course hub (the kit, a laptop) or typed from such a run.</p>"
+            "<table><tr><th>Handed in by</th><th>Fits the variant of</th><th>Answers</th>"
+            "<th>Agreeing with that variant</th><th>Agreeing with their own</th></tr>"
             + rows + "</table></div>")
 
 
@@ -404,7 +414,7 @@ def summary_table(result, *, width=100):
     lines = [] if result.sandbox[0] else [f"WARNING: student code ran without a sandbox: {result.sandbox[1]}"]
     lines += [f"ERROR: {e}" for e in result.errors]
     lines += [f"graded again: {s}: {'; '.join(n)}" for s, n in result.regraded.items()]
-    lines += [f"copied answers: {m.student}'s {', '.join(m.names)} fit {m.source}'s variant, not {m.student}'s own"
+    lines += [f"copied answers: {m.student}'s {', '.join(m.names)} fit {m.whose}, not {m.student}'s own"
               for m in result.copies]
     lines += [line(*head, "reasons"), line(*("-" * n for n in w), "-------")]
     lines += [line(*r) for r in rows]
