@@ -48,6 +48,9 @@ def test_honest_students_keep_full_marks_and_are_not_flagged(variant_graded):
         assert students[name].auto_score == students[name].auto_max > 0, name
         assert students[name].attention == [], name
         assert students[name].variant.startswith("seed ")
+        # and the data in words, for the hand grader: which image window and turn, which noise level
+        variant = current_variant("week5_svd", environ=kernel_environment(VARIANT_SECRET, name))
+        assert students[name].variant.endswith(f"part 3: sigma = {variant.pick('sigma', (0.08, 0.1, 0.12), 0.1)})")
     assert students["ann"].variant != students["cat"].variant
     assert {m.student for m in result.copies} == {"bob", "dan"}
 

@@ -27,7 +27,7 @@ import math
 import numpy as np
 
 __all__ = ["ASSIGNMENT", "DATA_ANSWERS", "NAMES", "MAX_VALUES", "CROPS", "reported", "expected_answers", "answer_cells",
-           "part2_image"]
+           "part2_image", "describe_variant"]
 
 #: The assignment whose answers this module knows.
 ASSIGNMENT = "week5_svd"
@@ -126,6 +126,24 @@ def _part2_draws(variant):
 def part2_image(variant):
     """The image of 2_image_reconstruction for `variant`, as the notebook's first code cell builds it."""
     return _window(*_part2_draws(variant))
+
+
+def describe_variant(variant):
+    """The data of `variant` in words, for the grader reading a student's observations.
+
+    Examples
+    --------
+    >>> from course_utils.variant import Variant
+    >>> describe_variant(Variant(ASSIGNMENT, 0, False))
+    'part 2: the whole image; part 3: sigma = 0.1'
+    >>> describe_variant(Variant(ASSIGNMENT, 7, True)).startswith("part 2: ")
+    True
+    """
+    corner, turns = _part2_draws(variant)
+    window = "the whole image" if corner is None else f"the 600 x 600 window at row {corner[0]}, column {corner[1]}"
+    turned = f", turned {turns} quarter turn{'s' if turns > 1 else ''} (np.rot90)" if turns else ""
+    sigma = variant.pick("sigma", (0.08, 0.1, 0.12), default=0.1)
+    return f"part 2: {window}{turned}; part 3: sigma = {sigma}"
 
 
 @functools.lru_cache(maxsize=32)

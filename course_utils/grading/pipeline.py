@@ -22,6 +22,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..variant import current_variant
 from . import answers, variants
 from .copies import DEFAULT_VARIANT, find_copies
 from .engine import grade_class
@@ -331,8 +332,6 @@ def copied_answers(secret, assignment, given):
         Their source is a student, or :data:`~course_utils.grading.copies.DEFAULT_VARIANT` for
         answers that fit the variant of a notebook run without a key (outside the hub).
     """
-    from ..variant import current_variant
-
     # the default variant first: numbers from a run outside the hub must not name a classmate who shares some
     expected = {DEFAULT_VARIANT: answers.expected_answers(current_variant(assignment, environ={}))}
     expected.update({student: answers.expected_answers(
@@ -444,6 +443,9 @@ def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, stud
     for s in result.students:
         s.attention = attention.get(s.student, []) + s.attention
         s.variant = variants.variant_label(secret, s.student, assignment)
+        if s.variant and assignment == answers.ASSIGNMENT:  # which image and noise level, for the hand grader
+            s.variant += " (" + answers.describe_variant(current_variant(
+                assignment, environ=variants.kernel_environment(secret, s.student))) + ")"
         for html in sorted((course / "feedback" / s.student / assignment).glob("*.html")):
             s.feedback[html.stem] = html
     if secret is not None and assignment == answers.ASSIGNMENT:

@@ -73,7 +73,8 @@ class StudentResult:
     feedback : dict of str to pathlib.Path
         Notebook name -> feedback HTML file.
     variant : str
-        The student's variant (``"seed N"``, :func:`course_utils.grading.variants.variant_label`);
+        The student's variant (``"seed N"``, :func:`course_utils.grading.variants.variant_label`,
+        followed for week5_svd by its data in words, :func:`course_utils.grading.answers.describe_variant`);
         empty when the course has no variant secret.
     """
 
