@@ -271,3 +271,76 @@ def cluster_graded(tmp_path_factory, dask_cluster, postgresql_url):
     result = pipeline.run(course, students=CLUSTER_STUDENTS, report=True, scheduler=dask_cluster.address,
                           db_url=postgresql_url, log=lines.append)
     return course, result, lines
+
+
+# ----------------------------------------------------------------------------- grading with variants
+
+#: Course secret of :func:`variant_graded`'s class (fixed: the same students get the same data every run).
+VARIANT_SECRET = "5e" * 32
+#: Answer cell (grade_id) of each data-dependent answer, by notebook.
+ANSWER_CELLS = {"2_image_reconstruction": "k_99", "3_denoising": "rank_choices", "4_pca": "k_90"}
+
+
+def answers_computed_for(student, notebooks, secret, folder):
+    """The data-dependent answers of `notebooks` (perfect ones) executed with `student`'s variant key.
+
+    A plain kernel (not the grader's) runs each notebook of :data:`ANSWER_CELLS` with the key the
+    hub would give `student`, and the values are read back from the notebook: what a student
+    sees who computes their answers.
+    """
+    import json
+    import os
+
+    from nbclient import NotebookClient
+    from nbformat.v4 import new_code_cell
+
+    from course_utils.grading.answers import DATA_ANSWERS
+    from course_utils.grading.variants import kernel_environment
+
+    found = {}
+    for name in ANSWER_CELLS:
+        nb = nbformat.from_dict(notebooks[f"{name}.ipynb"])
+        names = list(DATA_ANSWERS[name])
+        nb.cells.append(new_code_cell(f"import json; print(json.dumps({{n: int(globals()[n]) for n in {names!r}}}))"))
+        env = dict(os.environ, MPLBACKEND="agg", **kernel_environment(secret, student))
+        NotebookClient(nb, kernel_name="python3", timeout=600, resources={"metadata": {"path": str(folder)}}
+                       ).execute(env=env)
+        found.update(json.loads(nb.cells[-1].outputs[0]["text"]))
+    return found
+
+
+def with_typed_answers(notebooks, values):
+    """`notebooks` with every data-dependent answer cell holding `values` typed in: a copied submission."""
+    from course_utils.grading.answers import DATA_ANSWERS
+    from course_utils.grading.sample_class import replace_cell
+
+    out = dict(notebooks)
+    for name, cell in ANSWER_CELLS.items():
+        typed = "".join(f"{n} = {values[n]!r}\n" for n in DATA_ANSWERS[name])
+        out[f"{name}.ipynb"] = replace_cell(notebooks[f"{name}.ipynb"], cell, typed)
+    return out
+
+
+@pytest.fixture(scope="session")
+def variant_graded(tmp_path_factory, source_notebooks, release_notebooks):
+    """A class of four graded twice by `pipeline.run` with a course secret (variants on).
+
+    ``ann`` and ``cat`` hand in perfect notebooks; ``bob`` hands in ann's answers, computed by
+    executing ann's notebooks with ann's variant key and typed into his own; ``dan`` types the
+    numbers of the default variant (a run outside the hub: the numbers the texts quote). Returns
+    ``(course, first result, second result, ann's answers)``; the second run grades the same class again.
+    """
+    from course_utils.grading.answers import expected_answers
+    from course_utils.variant import current_variant
+
+    course = pipeline.prepare_course(tmp_path_factory.mktemp("variants"))
+    (course / ".variant_secret").write_text(VARIANT_SECRET + "\n")
+    perfect = {n: completed(release_notebooks[n], source_notebooks[n]) for n in release_notebooks}
+    ann = answers_computed_for("ann", perfect, VARIANT_SECRET, tmp_path_factory.mktemp("ann"))
+    write_submission(course, "ann", perfect)
+    write_submission(course, "bob", with_typed_answers(perfect, ann))
+    write_submission(course, "cat", perfect)
+    write_submission(course, "dan", with_typed_answers(perfect, expected_answers(current_variant(ASSIGNMENT,
+                                                                                                environ={}))))
+    runs = [pipeline.run(course, sample_class=False, workers=2, log=lambda *args: None) for _ in range(2)]
+    return course, runs[0], runs[1], ann

@@ -74,3 +74,15 @@ def test_bad_arguments_say_what_to_do():
 
 def test_match_is_a_plain_record():
     assert Match("a", "b", 0, 2, ("x", "y")) == Match("a", "b", 0, 2, ("x", "y"))
+
+
+def test_answers_from_the_default_variant_name_no_classmate_who_shares_some():
+    from course_utils.grading.copies import DEFAULT_VARIANT
+
+    default = {"k_99": 11, "k_gd": 40, "k_energy": 136}
+    expected = {DEFAULT_VARIANT: default, "ann": {"k_99": 11, "k_gd": 40, "k_energy": 135},
+                "bob": {"k_99": 6, "k_gd": 29, "k_energy": 169}}
+    answers = {"ann": dict(expected["ann"]), "bob": dict(default)}  # bob typed the numbers of a run outside the hub
+    (match,) = find_copies(answers, expected)
+    assert (match.student, match.source, match.other) == ("bob", DEFAULT_VARIANT, 3)  # not ann, who fits 2 of 3
+    assert match.whose == "the default variant" and "ann" not in match.sentence()

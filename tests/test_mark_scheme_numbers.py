@@ -74,6 +74,13 @@ def test_q8_q9_key_numbers():
     # bytes: 1 per pixel against 8 (float64) or 4 (float32) per stored number
     assert round(m * n / (8 * (m + n + 1))) == 44 and round(m * n / (4 * (m + n + 1))) == 88
     assert "\\approx 44$ (float32: near 88)" in text
+    # a student's own variant: a 600 x 600 window (most often)
+    w = 600
+    assert (round(100 * 50 * (2 * w + 1) / w**2), round(100 * 100 * (2 * w + 1) / w**2)) == (17, 33)
+    assert round(w * w / (2 * w + 1)) == 300 and round(w * w / (8 * (2 * w + 1))) == 37
+    assert round(w * w / (4 * (2 * w + 1))) == 75
+    assert ("a $600\\times600$ window" in text and "rank 50 keeps about 17 % of the numbers and rank 100 about 33 %"
+            in text and "near $k \\approx 300$ and the bytes near 37 (float32: near 75)" in text)
     A50 = _rank_k(U, s, Vt, 50)
     error = np.linalg.norm(image - A50) / np.linalg.norm(image)
     assert f"relative error about {100 * error:.1f} %" in text

@@ -238,3 +238,21 @@ def test_each_students_variant_is_shown_beside_their_grades(result, tmp_path):
     row = next(r for r in re.findall(r"<tr.*?</tr>", text, flags=re.S) if "<code>alice</code>" in r)
     assert "seed 4242" in row
     assert text.count("seed ") == 1  # students without a variant (variants off) show none
+
+
+def test_copied_answers_name_both_students_in_the_report_and_the_summary(result, tmp_path):
+    from course_utils.grading.copies import Match
+
+    result.copies = [Match("bob", EVIL, 0, 2, ("k_gd", "k_best"))]
+    result.students[1].attention.append(f"copied answers: {result.copies[0].sentence()}")
+    text = write_report(result, tmp_path / "with-copies").read_text()
+    copies = re.search(r'<div id="copies">(.*?)</div>', text, flags=re.S).group(1)
+    assert "<code>bob</code>" in copies and f"<code>{EVIL}</code>" not in copies  # escaped
+    assert "&lt;script&gt;" in copies and "k_gd, k_best" in copies
+    assert "copied answers" in _section(text, "attention")
+    lines = summary_table(result, width=300).splitlines()
+    assert f"copied answers: bob's k_gd, k_best fit {EVIL}'s variant, not bob's own" in lines
+
+
+def test_no_copies_no_copies_section(page):
+    assert 'id="copies"' not in page.read_text()

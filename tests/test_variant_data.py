@@ -98,3 +98,53 @@ def test_another_students_numbers_lose_the_points_where_the_variants_differ_and_
     assert match.student == copier and match.names
     # named: the source, or a student whose variant gives the same numbers (then equally guilty-looking)
     assert all(expected[match.source][n] == expected[source][n] for n in match.names)
+
+
+@pytest.mark.slow
+def test_the_graders_expected_answers_are_the_references_on_every_variant(klass):
+    """course_utils.grading.answers (what copies are judged against) agrees with the reference, student by student."""
+    from course_utils.grading.answers import expected_answers
+
+    _, expected = klass
+    for student in STUDENTS:
+        got = expected_answers(current_variant("week5_svd", environ=kernel_environment(SECRET, student)))
+        assert {k: got[k] for k in expected[student]} == expected[student], student
+
+
+# ----------------------------------------------------------------------------- part 2: the image's window and turn
+
+
+def test_part_2_builds_its_image_as_the_grader_does():
+    from course_utils.grading.answers import CROPS
+
+    setup = nbformat.read(SOURCE / "2_image_reconstruction.ipynb", as_version=4).cells[1].source
+    assert f'corner = variant.pick("crop", {CROPS!r}, default=None)' in setup
+    assert "image = image[corner[0]:corner[0] + 600, corner[1]:corner[1] + 600]" in setup
+    assert 'image = np.rot90(image, variant.pick("quarter turns", (0, 1, 2, 3), default=0))' in setup
+
+
+def test_part_2s_default_variant_is_the_image_the_keys_describe():
+    from skimage.transform import rescale
+
+    from course_utils.grading.answers import part2_image
+
+    np.testing.assert_array_equal(part2_image(current_variant("week5_svd", environ={})),
+                                  rescale(load_sample("retina"), 0.5, anti_aliasing=True))
+
+
+@pytest.mark.slow
+def test_part_2_every_variant_keeps_the_reference_and_a_neighbours_k_99_loses_where_they_differ():
+    from course_utils.checks import check_energy_rank_choice
+    from course_utils.grading.answers import part2_image
+
+    images = {s: part2_image(current_variant("week5_svd", environ=kernel_environment(SECRET, s))) for s in STUDENTS}
+    assert len({(im.shape, im[0, 0], im[-1, -1]) for im in images.values()}) >= 5  # windows and turns vary
+    k_99 = {s: solutions.smallest_rank_for_energy(np.linalg.svd(im, compute_uv=False), 0.99)
+            for s, im in images.items()}
+    assert len(set(k_99.values())) >= 3
+    for student, image in images.items():
+        check_energy_rank_choice(k_99[student], image, 0.99)  # the reference: full marks on every variant
+    copier = STUDENTS[0]
+    source = next(s for s in STUDENTS if k_99[s] != k_99[copier])
+    with pytest.raises(AssertionError):
+        check_energy_rank_choice(k_99[source], images[copier], 0.99)

@@ -92,15 +92,21 @@ def test_the_grading_kernel_gets_the_students_key_and_only_theirs(tmp_path, monk
     monkeypatch.delenv(variants.SECRET_VARIABLE, raising=False)
     monkeypatch.setenv(KEY_VARIABLE, "f" * 64)  # the grader's own environment never reaches the kernel
 
+    answers = "import numpy as np\nk_gd, k_best, k_99 = np.int64(40), 'forty', [1, 2.5]"
+
     def key_seen_by(student, secret_path):
-        nb = new_notebook(cells=[new_code_cell(f"import os; print(os.environ.get({KEY_VARIABLE!r}))")])
+        nb = new_notebook(cells=[new_code_cell(f"import os; print(os.environ.get({KEY_VARIABLE!r}))"),
+                                 new_code_cell(answers)])
         ep = SandboxedExecute(timeout=20, config=Config({"SandboxedExecute": {"variant_secret_file": secret_path}}))
         resources = {"metadata": {"path": str(tmp_path)}, "nbgrader": {"student": student}}
         nb, _ = ep.preprocess(nb, resources)
-        return nb.cells[0].outputs[0].text.strip(), nb.metadata[METADATA_KEY]["variant_key"]
+        seen = nb.metadata[METADATA_KEY]
+        return nb.cells[0].outputs[0].text.strip(), seen["variant_key"], seen.get("answers")
 
-    assert key_seen_by("alice", str(secret_file)) == (variants.student_key(secret, "alice"), True)
-    assert key_seen_by("alice", str(tmp_path / "absent")) == ("None", False)  # variants off
+    # with a key, the kernel also reports the data-dependent answers it holds that are numbers
+    assert key_seen_by("alice", str(secret_file)) == (variants.student_key(secret, "alice"), True,
+                                                      {"k_gd": 40, "k_99": [1, 2.5]})
+    assert key_seen_by("alice", str(tmp_path / "absent")) == ("None", False, None)  # variants off: nothing asked
 
 
 def test_a_remote_worker_gets_the_key_computed_on_the_trusted_side_and_no_secret(tmp_path, monkeypatch):

@@ -15,7 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Match", "find_copies"]
+__all__ = ["DEFAULT_VARIANT", "Match", "find_copies"]
+
+#: Name of the default variant among the sources of :func:`find_copies`: answers that fit it were computed
+#: outside the course hub (the kit, a laptop) or typed from such a run, and name no classmate.
+DEFAULT_VARIANT = "(default variant)"
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,11 @@ class Match:
     other: int
     names: tuple
 
+    @property
+    def whose(self):
+        """Whose variant the answers fit, in words: ``"ann's variant"`` or ``"the default variant"``."""
+        return "the default variant" if self.source == DEFAULT_VARIANT else f"{self.source}'s variant"
+
     def sentence(self):
         """The report's line about this submission.
 
@@ -49,9 +58,14 @@ class Match:
         --------
         >>> Match("bob", "ann", 0, 2, ("k_99", "k_gd")).sentence()
         "k_99, k_gd match ann's variant, not bob's own (2 answers agree with ann's, 0 with bob's)"
+        >>> Match("bob", DEFAULT_VARIANT, 0, 2, ("k_99", "k_gd")).sentence()
+        "k_99, k_gd match the default variant (a run outside the hub), not bob's own (2 agree with it, 0 with bob's)"
         """
+        if self.source == DEFAULT_VARIANT:
+            return (f"{', '.join(self.names)} match the default variant (a run outside the hub), not "
+                    f"{self.student}'s own ({self.other} agree with it, {self.own} with {self.student}'s)")
         return (
-            f"{', '.join(self.names)} match {self.source}'s variant, not {self.student}'s own "
+            f"{', '.join(self.names)} match {self.whose}, not {self.student}'s own "
             f"({self.other} answers agree with {self.source}'s, {self.own} with {self.student}'s)"
         )
 
@@ -77,7 +91,9 @@ def find_copies(answers, expected, *, rtol=1e-6, atol=1e-9, minimum=2):
         For each student, the data-dependent answers the submission gave, by name
         (numbers or arrays; a missing or None answer agrees with nothing).
     expected : mapping of str to mapping of str to object
-        For each student, the right answers for that student's own variant, by the same names.
+        For each student, the right answers for that student's own variant, by the same names;
+        it may also hold :data:`DEFAULT_VARIANT` (the variant of a notebook run without a key),
+        listed first so that answers that fit it name no classmate who happens to share them.
     rtol, atol : float
         Tolerances for numbers and arrays (:func:`numpy.allclose`).
     minimum : int

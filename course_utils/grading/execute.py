@@ -14,12 +14,14 @@ nbgrader does, cell by cell in one kernel, with three differences:
 * before each test cell, :func:`course_utils.grading.guard.restore` puts back whatever
   the student's code rebound;
 * the kernel gets the student's variant key (:mod:`course_utils.grading.variants`) when
-  the course has a variant secret, so the notebook draws the student's own data.
+  the course has a variant secret, so the notebook draws the student's own data; its
+  report then holds the answers the data decide (``answers``, see
+  :mod:`course_utils.grading.answers`), as the notebook left them.
 
 What happened is stored in the notebook's metadata under :data:`METADATA_KEY`, for the
 pipeline's needs-attention report: the sandbox, the cell where the kernel was lost,
-what was rebound, numpy MemoryErrors (caught or not), processes left running (ended) and
-files written.
+what was rebound, numpy MemoryErrors (caught or not), processes left running (ended),
+files written and, with a variant, the data-dependent answers.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Integer, Unicode
 
-from . import variants
+from . import answers, variants
 from .sandbox import SandboxKernelManager
 
 __all__ = ["SandboxedExecute", "METADATA_KEY", "NOT_RUN", "is_test_cell"]
@@ -50,7 +52,7 @@ KERNEL_ENV = "course_utils_kernel_env"
 NOT_RUN = "CellNotRun"
 
 _RESTORE = "import course_utils.grading.guard as _g; _g.restore(); del _g"
-_REPORT = "__import__('course_utils.grading.guard', fromlist=['report']).report()"
+_REPORT = "__import__('course_utils.grading.guard', fromlist=['report']).report({names!r})"
 
 
 class _KernelLost(Exception):
@@ -106,8 +108,8 @@ class SandboxedExecute(Execute):
                 cell.outputs.append(NotebookNode(output_type="error", ename=NOT_RUN, evalue=why,
                                                  traceback=[f"{NOT_RUN}: {why}"]))
 
-    def _guard_report(self):
-        text = self._request("", _REPORT)
+    def _guard_report(self, names=()):
+        text = self._request("", _REPORT.format(names=tuple(names)))
         try:
             return json.loads(ast.literal_eval(text)) if text else {}
         except (TypeError, ValueError):
@@ -155,7 +157,8 @@ class SandboxedExecute(Execute):
                     self.preprocess_cell(cell, resources, index)
                     if self._timed_out(cell):
                         self._request("")  # an interrupted kernel answers; a stuck one does not
-                report.update(self._guard_report())
+                # with a variant, the answers the data decide too (for course_utils.grading.copies)
+                report.update(self._guard_report(answers.NAMES if report["variant_key"] else ()))
             except (DeadKernelError, CellTimeoutError, _KernelLost) as exc:
                 dead = isinstance(exc, DeadKernelError) or not run_sync(self.kc.is_alive)()
                 report["lost_at"] = index + 1

@@ -59,6 +59,7 @@ _state = {"modules": {}, "attrs": {}, "code": {}, "bare": {}, "rebound": [], "me
 _FILE_EVENTS = {"os.remove", "os.rmdir", "os.rename", "os.truncate", "shutil.rmtree", "os.chmod", "os.chown"}
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 _MAX_OUTSIDE = 20
+_MAX_VALUES = 256  # numbers per reported answer (course_utils.grading.answers.MAX_VALUES)
 
 
 def _allowed_roots(*names):
@@ -262,8 +263,62 @@ def restore(namespace=None):
             namespace[attr] = value
 
 
-def report():
+def _plain(value, np, depth=0):
+    """`value` as JSON data when it is a number or a small array or list of numbers, else None.
+
+    Exact types only: nothing the notebook defined (a subclass, an object with ``__float__``)
+    is called.
+    """
+    scalars = (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,
+               np.float16, np.float32, np.float64)
+    if type(value) is int:
+        return value if -2**63 <= value < 2**64 else None  # no million-digit integer in the report
+    if type(value) is float:
+        return value
+    if type(value) in scalars:
+        return value.item()
+    if type(value) is np.ndarray and value.dtype.type in scalars and value.ndim == 1 and value.size <= _MAX_VALUES:
+        return value.tolist()
+    if type(value) in (list, tuple) and depth == 0 and len(value) <= _MAX_VALUES:
+        items = [_plain(v, np, 1) for v in value]
+        return None if any(type(v) not in (int, float) for v in items) else items
+    return None
+
+
+def _answers(names, namespace):
+    """The values of `names` in the notebook's namespace that are numbers (or small arrays of numbers)."""
+    np = _state["modules"].get("numpy")
+    found = {}
+    for name in names[:_MAX_VALUES] if np is not None else ():
+        try:
+            value = _plain(namespace.get(name), np) if isinstance(name, str) else None
+        except Exception:  # whatever the notebook left there, the report goes on
+            value = None
+        if value is not None:
+            found[name] = value
+    return found
+
+
+def report(names=()):
     """What :func:`restore` put back, how many MemoryErrors numpy raised, the attempts to change
-    files outside the notebook's folder and to use the instructor's code, as JSON text."""
-    return json.dumps({"rebound": _state["rebound"], "memory_errors": _state["memory_errors"],
-                       "outside": _state["outside"], "instructor": _state["instructor"]})
+    files outside the notebook's folder and to use the instructor's code, as JSON text.
+
+    Parameters
+    ----------
+    names : tuple of str, optional
+        Answer variables to report too (``"answers"``: the value of each one that is a number or
+        a small array of numbers after the notebook's last cell; see
+        :mod:`course_utils.grading.answers`).
+    """
+    out = {"rebound": _state["rebound"], "memory_errors": _state["memory_errors"], "outside": _state["outside"],
+           "instructor": _state["instructor"]}
+    if names:
+        try:  # a user expression runs outside the cell's builtins: ask IPython itself for the shell
+            from IPython.core.getipython import get_ipython
+
+            shell = get_ipython()
+            namespace = shell.user_ns if shell is not None else {}
+        except Exception:
+            namespace = {}
+        out["answers"] = _answers(tuple(names), namespace if isinstance(namespace, dict) else {})
+    return json.dumps(out)

@@ -22,7 +22,9 @@ from pathlib import Path
 
 import nbformat
 
-from . import variants
+from ..variant import current_variant
+from . import answers, variants
+from .copies import DEFAULT_VARIANT, find_copies
 from .engine import grade_class
 from .gradebook import URL_VARIABLE, check_gradebook, gradebook_url
 from .execute import METADATA_KEY, is_test_cell
@@ -309,6 +311,36 @@ def _write_attention_csv(path, result):
     return path
 
 
+# ----------------------------------------------------------------------------- copied answers
+
+
+def copied_answers(secret, assignment, given):
+    """The submissions whose data-dependent answers fit another student's variant better than their own.
+
+    Parameters
+    ----------
+    secret : str
+        The course's variant secret.
+    assignment : str
+        :data:`course_utils.grading.answers.ASSIGNMENT`.
+    given : dict of str to dict
+        For every submitted student, the answers their grading kernels reported
+        (:func:`course_utils.grading.answers.reported`); the right answers of each student's
+        variant are computed here, on the trusted side.
+
+    Returns
+    -------
+    list of course_utils.grading.copies.Match
+        Their source is a student, or :data:`~course_utils.grading.copies.DEFAULT_VARIANT` for
+        answers that fit the variant of a notebook run without a key (outside the hub).
+    """
+    # the default variant first: numbers from a run outside the hub must not name a classmate who shares some
+    expected = {DEFAULT_VARIANT: answers.expected_answers(current_variant(assignment, environ={}))}
+    expected.update({student: answers.expected_answers(
+        current_variant(assignment, environ=variants.kernel_environment(secret, student))) for student in given})
+    return find_copies(given, expected)
+
+
 # ----------------------------------------------------------------------------- the run
 
 
@@ -383,6 +415,7 @@ def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, stud
     result.regraded = {s: graded[s]["regraded"] for s in sorted(graded) if graded[s].get("regraded")}
 
     unconfined = set()  # workers that ran student code without bubblewrap (the sandbox is each worker's own)
+    given = {student: {} for student in attention}  # the data-dependent answers each kernel reported
     for student, reasons in attention.items():
         graded_dir = course / "autograded" / student / assignment
         if not graded_dir.exists():
@@ -393,6 +426,7 @@ def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, stud
             if nb is not None:
                 reasons += _output_reasons(nb, path.stem)
                 seen = nb.metadata.get(METADATA_KEY) or {}
+                given[student].update(answers.reported(path.stem, seen.get("answers")))
                 if seen.get("sandboxed") is False:
                     unconfined.add(seen.get("worker", "a worker"))
     if unconfined and result.sandbox[0]:
@@ -411,8 +445,16 @@ def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, stud
     for s in result.students:
         s.attention = attention.get(s.student, []) + s.attention
         s.variant = variants.variant_label(secret, s.student, assignment)
+        if s.variant and assignment == answers.ASSIGNMENT:  # which image and noise level, for the hand grader
+            s.variant += " (" + answers.describe_variant(current_variant(
+                assignment, environ=variants.kernel_environment(secret, s.student))) + ")"
         for html in sorted((course / "feedback" / s.student / assignment).glob("*.html")):
             s.feedback[html.stem] = html
+    if secret is not None and assignment == answers.ASSIGNMENT:
+        result.copies = step("copies", lambda: copied_answers(secret, assignment, given))
+        by_student = {s.student: s for s in result.students}
+        for match in result.copies:
+            by_student[match.student].attention.append(f"copied answers: {match.sentence()}")
     result.errors += _missing_from_csv(result)
     # nbgrader's CSV exports a crashed submission as 0 with no flag: this file, next to it, says why.
     result.attention_csv = _write_attention_csv(course / "needs_attention.csv", result)

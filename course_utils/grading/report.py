@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .._validation import check_positive
+from .copies import DEFAULT_VARIANT
 from .results import REASONS, ClassResult
 
 __all__ = ["write_report", "summary_table"]
@@ -201,6 +202,29 @@ def _run_banner(result):
     return "".join(parts)
 
 
+def _who(match):
+    """Whose variant a match fits, as a table cell's HTML."""
+    if match.source == DEFAULT_VARIANT:
+        return "the default variant (outside the hub)"
+    return f"<code>{_e(match.source)}</code>"
+
+
+def _copies_table(result):
+    """Both students of every copied-answers match: who handed the answers in, and whose variant they fit."""
+    if not result.copies:
+        return ""
+    rows = "".join(f"<tr><td><code>{_e(m.student)}</code></td><td>{_who(m)}</td>"
+                   f"<td>{_e(', '.join(m.names))}</td><td class=n>{m.other}</td><td class=n>{m.own}</td></tr>"
+                   for m in result.copies)
+    return ('<div id="copies"><h3>Copied answers</h3><p>These submissions\' data-dependent answers fit another '
+            "student's variant better than their own: talk to both students (the second may have shared the "
+            "numbers, or may only have the same data). Answers that fit the default variant were computed "
+            "outside the course hub (the kit, a laptop) or typed from such a run.</p>"
+            "<table><tr><th>Handed in by</th><th>Fits the variant of</th><th>Answers</th>"
+            "<th>Agreeing with that variant</th><th>Agreeing with their own</th></tr>"
+            + rows + "</table></div>")
+
+
 def _attention_table(result, links):
     if not result.needs_attention:
         return "<p>Every submission was graded normally.</p>"
@@ -260,7 +284,8 @@ def write_report(result, out_dir, *, feedback_root=None):
     Notes
     -----
     The page shows, in this order: the needs-attention table (one reason per line,
-    links to the feedback), the score distribution (needs-attention students stacked
+    links to the feedback) and, with variants, the copied answers (both students of
+    each match), the score distribution (needs-attention students stacked
     and hatched, since their score is not final), the mean and spread per question,
     and the table of all students. The mean and median in the header are over the
     students graded normally. A feedback file that does not exist is listed as
@@ -303,6 +328,7 @@ def write_report(result, out_dir, *, feedback_root=None):
              + "</div>",
              '<section id="attention"><h2>Needs attention</h2>']
     parts.append(_attention_table(result, links))
+    parts.append(_copies_table(result))
     parts += ["</section><h2>Scores</h2>",
               f'<img src="{_FIGURES["distribution"]}" alt="Histogram of total scores">',
               f'<img src="{_FIGURES["questions"]}" alt="Mean and spread of the score of each question">',
@@ -341,8 +367,9 @@ def summary_table(result, *, width=100):
     Returns
     -------
     str
-        A header (with a warning line when student code ran without a sandbox and an
-        error line for each problem of the run), one row per student (student,
+        A header (with a warning line when student code ran without a sandbox, an
+        error line for each problem of the run and a line naming both students of each
+        copied-answers match), one row per student (student,
         autograded score / autograded maximum, hand-graded points still pending grading,
         percent of the points graded so far, reasons joined by ``"; "``) and a line counting the students graded normally and those that
         need attention, with the mean score of the former.
@@ -387,6 +414,8 @@ def summary_table(result, *, width=100):
     lines = [] if result.sandbox[0] else [f"WARNING: student code ran without a sandbox: {result.sandbox[1]}"]
     lines += [f"ERROR: {e}" for e in result.errors]
     lines += [f"graded again: {s}: {'; '.join(n)}" for s, n in result.regraded.items()]
+    lines += [f"copied answers: {m.student}'s {', '.join(m.names)} fit {m.whose}, not {m.student}'s own"
+              for m in result.copies]
     lines += [line(*head, "reasons"), line(*("-" * n for n in w), "-------")]
     lines += [line(*r) for r in rows]
     mean = _mean_normal(result)

@@ -29,6 +29,7 @@ REASONS = (
     "wrote code files",      # the notebook wrote .py files (a shadowing attempt; never imported)
     "quoted instructor code",  # an output prints the instructor's modules (withheld from the feedback)
     "instructor code",       # the notebook called or imported the instructor's reference (refused)
+    "copied answers",        # the data-dependent answers fit another student's variant better than the student's own
 )
 
 
@@ -73,7 +74,8 @@ class StudentResult:
     feedback : dict of str to pathlib.Path
         Notebook name -> feedback HTML file.
     variant : str
-        The student's variant (``"seed N"``, :func:`course_utils.grading.variants.variant_label`);
+        The student's variant (``"seed N"``, :func:`course_utils.grading.variants.variant_label`,
+        followed for week5_svd by its data in words, :func:`course_utils.grading.answers.describe_variant`);
         empty when the course has no variant secret.
     """
 
@@ -133,6 +135,9 @@ class ClassResult:
     regraded : dict of str to list of str
         Students with notebooks executed again because their Dask worker was lost (nothing
         lost: the grades are those of the second run), one sentence per notebook.
+    copies : list of course_utils.grading.copies.Match
+        Submissions whose data-dependent answers fit another student's variant better than
+        their own (each also has a "copied answers" reason); empty when variants are off.
     """
 
     assignment: str
@@ -143,6 +148,7 @@ class ClassResult:
     sandbox: tuple[bool, str] = (True, "")
     errors: list[str] = field(default_factory=list)
     regraded: dict[str, list[str]] = field(default_factory=dict)
+    copies: list = field(default_factory=list)
 
     @property
     def needs_attention(self):

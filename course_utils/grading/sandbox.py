@@ -49,6 +49,19 @@ _ENV_KEEP = ("LANG", "LC_ALL", "LC_CTYPE", "TZ", "PYTHONHASHSEED", "NBGRADER_EXE
              "PYDEVD_DISABLE_FILE_VALIDATION")
 
 
+def _package_path():
+    """The folder to give the kernel as ``PYTHONPATH``, or None.
+
+    A grader that imports ``course_utils`` from a folder on its own ``PYTHONPATH`` (a checkout or
+    a git worktree run with ``PYTHONPATH=...``) gives its kernels that folder, so that they
+    import the same package as the grader (the sandbox mounts only its ``course_utils/``);
+    an installed package needs nothing.
+    """
+    folder = str(Path(__file__).resolve().parents[2])
+    listed = [str(Path(p).resolve()) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    return folder if folder in listed else None
+
+
 def _bwrap_base():
     """bubblewrap arguments shared by the probe and the kernel: what the sandbox can see."""
     args = ["bwrap"]
@@ -171,6 +184,8 @@ class SandboxKernelManager(AsyncKernelManager):
         env = {k: v for k, v in os.environ.items() if k in _ENV_KEEP}
         env.update(kw.get("env") or {})
         env.pop("JPY_PARENT_PID", None)  # the parent is invisible from the sandbox's PID namespace
+        if _package_path():
+            env["PYTHONPATH"] = _package_path()
         env.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}/usr/bin{os.pathsep}/bin",
                    COURSE_MEMORY_LIMIT=str(self.memory_limit), PYTHONNOUSERSITE="1",
                    PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="module://matplotlib_inline.backend_inline")
