@@ -664,3 +664,68 @@ def _answer_pair(actual, call, names, *, complex_hint=""):
 def _require_set(value, name):
     if value is None:
         raise AssertionError(f"{name} is still None: set it in the answer cell above, then run that cell.")
+
+
+# ---------------------------------------------------------------------------
+# A rank chosen by its share of sum(s**2) (k_99, k_energy, k_90)
+# ---------------------------------------------------------------------------
+
+
+def _kept_fraction(s, power=2):
+    """``kept[k - 1]``: the fraction of ``sum(s**power)`` that the first k singular values hold."""
+    w = np.asarray(s, dtype=np.float64) ** power
+    return np.cumsum(w) / w.sum()
+
+
+def _is_energy_rank(k, s, fraction, *, power=2, strict=False):
+    """True when `k` is the smallest rank whose first k terms keep `fraction` of ``sum(s**power)``.
+
+    A verification, not a computation of the answer: the rank k itself must come from
+    elsewhere. ``strict`` asks for more than `fraction` (the ``>`` mistake), ``power=1``
+    measures by s (the "sum of singular values" mistake).
+    """
+    kept = _kept_fraction(s, power)
+    reached = kept > fraction if strict else kept >= fraction
+    return 1 <= k <= kept.size and bool(reached[k - 1]) and (k == 1 or not reached[k - 2])
+
+
+#: How the energy rank of an image (k_99, k_energy) and the number of principal components (k_90) are worded.
+_ENERGY = dict(noun="rank", rank="rank", keeping="keeping", keeps="keeps", share="energy",
+               where="a rank of this image", counts="singular values", ratio="value",
+               why="energy uses squared singular values")
+_VARIANCE = dict(noun="number", rank="number of components", keeping="explaining", keeps="explains",
+                 share="variance", where="a number of components here", counts="components", ratio="ratio",
+                 why="the variance of a component is its squared singular value")
+
+
+def _check_energy_rank(k, s, fraction, *, name, check, words=_ENERGY, also=()):
+    """Verify that the variable `name` = `k` is the smallest rank keeping `fraction` of ``sum(s**2)``.
+
+    Verifies the definition for the given k (the first k terms keep at least
+    `fraction`, the first k - 1 do not); it never computes the rank itself.
+    Diagnoses sigma instead of sigma**2, off by one, too few, not the
+    smallest; `also` adds ``(other_s, hint)``: the rank of another spectrum
+    (e.g. the raw data's) and what to say when k is that one.
+    """
+    _require_set(k, name)
+    got = _answer_int(k, name)
+    if _is_energy_rank(got, s, fraction):
+        print(f"{check}: {name} = {got} is right.")
+        return
+    w = words
+    target = f"{100 * fraction:g} % of the {w['share']}"
+    if got < 1 or got > s.size:
+        raise AssertionError(f"{name} = {got} is not {w['where']}: 1 <= k <= {s.size}.")
+    kept = _kept_fraction(s)
+    hints = [(_is_energy_rank(got, s, fraction, power=1),
+              f" That is the {w['noun']} for the ratio of sum(s), not of sum(s**2): {w['why']}.")]
+    hints += [(_is_energy_rank(got, other, fraction), hint) for other, hint in also]
+    hints.append((_is_energy_rank(got + 1, s, fraction) or _is_energy_rank(got - 1, s, fraction),
+                  f" Off by one: k counts {w['counts']}, so it is the index of the first cumulative "
+                  f"{w['ratio']} >= fraction, plus 1."))
+    hint = next((text for matched, text in hints if matched), "")
+    if kept[got - 1] < fraction:
+        raise AssertionError(f"{name} = {got} {w['keeps']} only {100 * kept[got - 1]:.2f} %, less than "
+                             f"{target}.{hint}")
+    raise AssertionError(f"{name} = {got} is not the smallest {w['rank']} {w['keeping']} {target}: k = {got - 1} "
+                         f"already {w['keeps']} {100 * kept[got - 2]:.2f} %.{hint}")

@@ -9,8 +9,9 @@ import numpy as np
 from .._validation import as_matrix
 from ..svd_tools import reconstruct, reconstruct_many
 from ._core import (
-    _CHECK_ATOL, _CHECK_RTOL, _answer_array, _answer_int, _case, _close, _dtype_hint, _effective_rtol,
-    _fmt_index, _matrix, _mismatch_message, _passed, _require_callable, _require_set, _run, _short,
+    _CHECK_ATOL, _CHECK_RTOL, _answer_array, _answer_int, _case, _check_energy_rank, _close, _dtype_hint,
+    _effective_rtol, _fmt_index, _is_energy_rank, _kept_fraction, _matrix, _mismatch_message, _passed,
+    _require_callable, _run, _short,
     assert_integer_answer, assert_is_rank,
 )
 from .forbidden import UINT8_FORBIDDEN, _fn_name, assert_no_forbidden_calls
@@ -72,24 +73,6 @@ def _rank_k_hint(X, U, s, Vt, k):
                                                       atol=1e-6 * max(float(s[0]), 1.0)):
             return hint
     return ""
-
-
-def _kept_fraction(s, power=2):
-    """``kept[k - 1]``: the fraction of ``sum(s**power)`` that the first k singular values hold."""
-    w = np.asarray(s, dtype=np.float64) ** power
-    return np.cumsum(w) / w.sum()
-
-
-def _is_energy_rank(k, s, fraction, *, power=2, strict=False):
-    """True when `k` is the smallest rank whose first k terms keep `fraction` of ``sum(s**power)``.
-
-    A verification, not a computation of the answer: the rank k itself must come from
-    elsewhere. ``strict`` asks for more than `fraction` (the ``>`` mistake), ``power=1``
-    measures by s (the "sum of singular values" mistake).
-    """
-    kept = _kept_fraction(s, power)
-    reached = kept > fraction if strict else kept >= fraction
-    return 1 <= k <= kept.size and bool(reached[k - 1]) and (k == 1 or not reached[k - 2])
 
 
 def _check_rank_k_approx(fn, cases, *, check, forbidden=(), verbose=True):
@@ -550,24 +533,5 @@ def check_energy_rank_choice(k, image, fraction=0.99, *, name="k_99"):
     Traceback (most recent call last):
     AssertionError: k_99 = 2 is not the smallest rank keeping 99 % of the energy: k = 1 already keeps 99.01 %. ...
     """
-    _require_set(k, name)
     s = np.linalg.svd(as_matrix(image, "image"), compute_uv=False)
-    got = _answer_int(k, name)
-    if _is_energy_rank(got, s, fraction):
-        print(f"check_energy_rank_choice: {name} = {got} is right.")
-        return
-    target = f"{100 * fraction:g} % of the energy"
-    if got < 1 or got > s.size:
-        raise AssertionError(f"{name} = {got} is not a rank of this image: 1 <= k <= {s.size}.")
-    kept = _kept_fraction(s)
-    if _is_energy_rank(got, s, fraction, power=1):
-        hint = " That is the rank for the ratio of sum(s), not of sum(s**2): energy uses squared singular values."
-    elif _is_energy_rank(got + 1, s, fraction) or _is_energy_rank(got - 1, s, fraction):
-        hint = (" Off by one: k counts singular values, so it is the index of the first cumulative value "
-                ">= fraction, plus 1.")
-    else:
-        hint = ""
-    if kept[got - 1] < fraction:
-        raise AssertionError(f"{name} = {got} keeps only {100 * kept[got - 1]:.2f} %, less than {target}.{hint}")
-    raise AssertionError(f"{name} = {got} is not the smallest rank keeping {target}: k = {got - 1} already keeps "
-                         f"{100 * kept[got - 2]:.2f} %.{hint}")
+    _check_energy_rank(k, s, fraction, name=name, check="check_energy_rank_choice")

@@ -11,11 +11,12 @@ from ..metrics import psnr
 from ..images import add_gaussian_noise
 from ..svd_tools import reconstruct, reconstruct_many
 from ._core import (
-    _CHECK_RTOL, _answer_array, _answer_int, _answer_scalar, _case, _close, _close_scalar, _effective_rtol,
+    _CHECK_RTOL, _answer_array, _answer_int, _answer_scalar, _case, _check_energy_rank, _close, _close_scalar,
+    _effective_rtol,
     _mismatch_message, _passed, _require_callable, _require_set, _run, _short,
 )
 from .forbidden import _fn_name, assert_no_forbidden_calls
-from .part2 import _is_energy_rank, _smooth_image
+from .part2 import _smooth_image
 
 __all__ = [
     "GD_UNKNOWN_RTOL",
@@ -578,16 +579,10 @@ def check_k_energy(k_energy, *, noisy, fraction=0.99):
     --------
     >>> check_k_energy(1, noisy=np.diag([10.0, 5.0, 0.1]))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    AssertionError: k_energy = 1 is not the 99 % energy rank of noisy: ...
+    AssertionError: k_energy = 1 keeps only 79.99 %, less than 99 % of the energy. Off by one: ...
     """
-    _require_set(k_energy, "k_energy")
     s = np.linalg.svd(as_matrix(noisy, "noisy"), compute_uv=False)
-    got = _answer_int(k_energy, "k_energy")
-    if not _is_energy_rank(got, s, fraction):
-        hint = ("energy is the cumulative sum of s**2, not of s." if _is_energy_rank(got, s, fraction, power=1)
-                else f"it is the smallest k whose first k singular values keep {fraction * 100:g} % of sum(s**2).")
-        raise AssertionError(f"k_energy = {got} is not the {fraction * 100:g} % energy rank of noisy: {hint}")
-    print("check_k_energy: k_energy is right.")
+    _check_energy_rank(k_energy, s, fraction, name="k_energy", check="check_k_energy")
 
 
 def check_k_best(k_best, *, noisy, clean, ks):

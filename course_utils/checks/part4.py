@@ -14,11 +14,10 @@ import numpy as np
 
 from .._validation import as_matrix
 from ._core import (
-    _CHECK_RTOL, _answer_array, _answer_int, _case, _close, _mismatch_message, _passed, _require_callable,
-    _require_set, _run, _short,
+    _CHECK_RTOL, _VARIANCE, _answer_array, _case, _check_energy_rank, _close, _mismatch_message, _passed,
+    _require_callable, _run, _short,
 )
 from .forbidden import _fn_name, assert_no_forbidden_calls
-from .part2 import _is_energy_rank, _kept_fraction
 
 __all__ = [
     "PCA_FORBIDDEN",
@@ -303,30 +302,11 @@ def check_pca_rank_choice(k, Z, fraction=0.9, *, raw=None, name="k_90"):
     Traceback (most recent call last):
     AssertionError: k_90 = 2 is not the smallest number of components explaining 90 % of the variance: ...
     """
-    _require_set(k, name)
     Z = as_matrix(Z, "Z")
-    s = np.linalg.svd(Z - np.mean(Z, axis=0, keepdims=True), compute_uv=False)
-    got = _answer_int(k, name)
-    if _is_energy_rank(got, s, fraction):
-        print(f"check_pca_rank_choice: {name} = {got} is right.")
-        return
-    target = f"{100 * fraction:g} % of the variance"
-    if got < 1 or got > s.size:
-        raise AssertionError(f"{name} = {got} is not a number of components here: 1 <= k <= {s.size}.")
-    kept = _kept_fraction(s)
-    if _is_energy_rank(got, s, fraction, power=1):
-        hint = (" That is the number for the ratio of sum(s), not of sum(s**2): the variance of a component "
-                "is its squared singular value.")
-    elif raw is not None and _is_energy_rank(
-            got, np.linalg.svd(as_matrix(raw, "raw") - np.mean(raw, axis=0, keepdims=True), compute_uv=False),
-            fraction):
-        hint = " That is the number for the raw data; use the standardised data Z."
-    elif _is_energy_rank(got + 1, s, fraction) or _is_energy_rank(got - 1, s, fraction):
-        hint = (" Off by one: k counts components, so it is the index of the first cumulative ratio "
-                ">= fraction, plus 1.")
-    else:
-        hint = ""
-    if kept[got - 1] < fraction:
-        raise AssertionError(f"{name} = {got} explains only {100 * kept[got - 1]:.2f} %, less than {target}.{hint}")
-    raise AssertionError(f"{name} = {got} is not the smallest number of components explaining {target}: "
-                         f"k = {got - 1} already explains {100 * kept[got - 2]:.2f} %.{hint}")
+    also = ()
+    if raw is not None:
+        raw = as_matrix(raw, "raw")
+        also = ((np.linalg.svd(raw - np.mean(raw, axis=0, keepdims=True), compute_uv=False),
+                 " That is the number for the raw data; use the standardised data Z."),)
+    _check_energy_rank(k, np.linalg.svd(Z - np.mean(Z, axis=0, keepdims=True), compute_uv=False), fraction,
+                       name=name, check="check_pca_rank_choice", words=_VARIANCE, also=also)
