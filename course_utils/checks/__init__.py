@@ -23,11 +23,17 @@ Design decisions
   ``course_utils.reference``, which students do not receive; the hidden
   checks there compute their expected answers and pass formulas
   (``coefficients=``) where the visible checks use literal tables.
-* Each question has a private runner (``_check_pinv(fn, cases, ...)``) that
-  runs the student's function on cases carrying their expected answers and
-  diagnoses the mistakes; a visible check builds a few cases, and the
-  instructor's hidden checks call the same runner with more cases, so both
-  give the same advice.
+* Each question is described once, by a :class:`Question` in :data:`QUESTIONS`
+  (``PINV``, ...): its name, contract, test cells and their points, the
+  routines the task forbids, its visible cases and its runner
+  (``_check_pinv(fn, cases, ...)``), which runs the student's function on cases
+  carrying their expected answers and diagnoses the mistakes.  ``check_pinv``
+  runs it on the visible cases; the instructor's ``hidden_check_pinv`` runs it
+  on more cases, so both give the same advice.  Every check takes the
+  student's function `fn` (and the visible ones ``forbidden=`` and
+  ``verbose=``), prints one line when all cases pass, and raises
+  ``AssertionError`` (``ForbiddenCallError`` for a forbidden routine) on the
+  first failed case.
 * Answers are compared through invariant quantities (reconstructions,
   projectors, Penrose conditions, singular values), never through raw ``U``
   or ``V`` whose signs are not unique.
@@ -52,9 +58,9 @@ Design decisions
 
 Layout
 ------
-``forbidden``  the forbidden routines: ``DEFAULT_FORBIDDEN``, ``UINT8_FORBIDDEN``,
+``forbidden``  the forbidden routines: ``DEFAULT_FORBIDDEN``, ``RANK_FORBIDDEN``, ``SVD_FORBIDDEN``, ``UINT8_FORBIDDEN``,
                ``ForbiddenCallError``, ``assert_no_forbidden_calls``, ``forbid_calls``.
-``_core``      tolerances, the generic ``assert_*`` helpers, running the student's function.
+``_core``      :class:`Question`, tolerances, the generic ``assert_*`` helpers, running the student's function.
 ``part1``      checks of notebook 1 (rank, pinv, least squares, condition numbers,
                Gram eigenvalues, Eckart-Young).
 ``part2``      checks of notebook 2 (rank-k images, uint8, errors by rank, energy rank).
@@ -65,6 +71,7 @@ Import from ``course_utils.checks``; the submodules are an implementation detail
 """
 
 from ._core import (
+    Question,
     assert_array_answer,
     assert_integer_answer,
     assert_is_rank,
@@ -74,6 +81,8 @@ from ._core import (
 )
 from .forbidden import (
     DEFAULT_FORBIDDEN,
+    RANK_FORBIDDEN,
+    SVD_FORBIDDEN,
     UINT8_FORBIDDEN,
     ForbiddenCallError,
     assert_no_forbidden_calls,
@@ -140,7 +149,11 @@ from .part3 import (  # noqa: F401
 )
 
 __all__ = [
+    "QUESTIONS",
+    "Question",
     "DEFAULT_FORBIDDEN",
+    "RANK_FORBIDDEN",
+    "SVD_FORBIDDEN",
     "UINT8_FORBIDDEN",
     "GD_UNKNOWN_RTOL",
     "ForbiddenCallError",
@@ -176,3 +189,17 @@ from .part4 import PCA_FORBIDDEN, check_pca, check_pca_rank_choice  # noqa: E402
 from .part4 import _check_pca, _sign_align  # noqa: E402, F401
 
 __all__ += ["PCA_FORBIDDEN", "check_pca", "check_pca_rank_choice"]
+
+from .part1 import (  # noqa: E402
+    CONDITION_NUMBERS, ECKART_YOUNG_ERRORS, GRAM_EIGENVALUES, LSTSQ_MIN_NORM, NUMERICAL_RANK, PINV,
+)
+from .part2 import RANK_ERRORS, RANK_K_APPROX, SMALLEST_RANK_FOR_ENERGY, TO_UINT8_IMAGE  # noqa: E402
+from .part3 import DENOISE_COLOR, GAVISH_DONOHO_THRESHOLD, PSNR_BY_RANK  # noqa: E402
+from .part4 import PCA_SVD  # noqa: E402
+
+#: Every autograded function question, in the order of the notebooks: ``{name: Question}``.
+QUESTIONS = {q.name: q for q in (
+    NUMERICAL_RANK, PINV, LSTSQ_MIN_NORM, CONDITION_NUMBERS, GRAM_EIGENVALUES, ECKART_YOUNG_ERRORS,
+    RANK_K_APPROX, TO_UINT8_IMAGE, RANK_ERRORS, SMALLEST_RANK_FOR_ENERGY,
+    PSNR_BY_RANK, GAVISH_DONOHO_THRESHOLD, DENOISE_COLOR, PCA_SVD,
+)}

@@ -7,14 +7,17 @@ from __future__ import annotations
 import contextlib
 import numbers
 import warnings
+from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import scipy.linalg
 
 from .._validation import as_matrix, precision_eps
-from .forbidden import _DEFAULT_ADVICE, ForbiddenCallError, forbid_calls
+from .forbidden import _DEFAULT_ADVICE, ForbiddenCallError, _fn_name, assert_no_forbidden_calls, forbid_calls
 
 __all__ = [
+    "Question",
     "assert_array_answer",
     "assert_scalar_answer",
     "assert_integer_answer",
@@ -535,8 +538,77 @@ def assert_penrose_conditions(A, X, name, *, rtol=1e-6):
 
 
 # ---------------------------------------------------------------------------
+# A question, described once
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Question:
+    """One autograded function question, described once for its visible check, hidden check and tests.
+
+    Students receive this part of the description; the hidden cases and their
+    expected answers are the instructor's (``course_utils.reference.hidden``
+    builds ``hidden_check_<name>`` from the same :class:`Question`).
+
+    Attributes
+    ----------
+    name : str
+        The checks are ``check_<name>`` and ``hidden_check_<name>``.
+    signature : str
+        The contract, e.g. ``"pinv_svd(A) -> (n, m) ndarray"``.
+    cell : str
+        The notebook's test cells are ``<cell>_visible`` and ``<cell>_hidden``.
+    points : (int, int)
+        Their points.
+    runner : callable
+        ``runner(fn, cases, *, check, forbidden, verbose, **options)``: runs the
+        student's `fn` on cases holding their expected answers and raises an
+        ``AssertionError`` with a diagnosis on the first wrong one.
+    visible_cases : callable
+        ``visible_cases()``: the visible check's cases, with their expected answers
+        (literals, public routines or properties, never an answer of the package).
+    forbidden : tuple of str
+        The routines the task forbids: the hidden check enforces them.
+    visible_forbidden : tuple of str
+        The routines the visible check forbids by default.
+    """
+
+    name: str
+    signature: str
+    cell: str
+    points: tuple
+    runner: Callable
+    visible_cases: Callable
+    forbidden: tuple = ()
+    visible_forbidden: tuple = ()
+
+    @property
+    def function(self):
+        """The name of the student's function, e.g. ``"pinv_svd"``."""
+        return self.signature.split("(", 1)[0]
+
+    def run(self, fn, cases, *, check, forbidden=None, verbose=True, **options):
+        """Grade `fn` on `cases`; `forbidden` defaults to the task's rule (:attr:`forbidden`)."""
+        forbidden = self.forbidden if forbidden is None else forbidden
+        self.runner(fn, cases, check=check, forbidden=forbidden, verbose=verbose, **options)
+
+    def visible_check(self, fn, forbidden, verbose):
+        """What ``check_<name>(fn, forbidden=..., verbose=...)`` does."""
+        self.run(fn, self.visible_cases(), check=f"check_{self.name}", forbidden=forbidden, verbose=verbose)
+
+
+# ---------------------------------------------------------------------------
 # Running the student's function
 # ---------------------------------------------------------------------------
+
+
+def _start(fn, check, function, forbidden, advice):
+    """The student's function's name for messages, after checking it is callable and uses nothing forbidden."""
+    fname = _fn_name(fn, function)
+    _require_callable(fn, check, fname)
+    if forbidden:
+        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    return fname
 
 
 def _require_callable(fn, check, fname):

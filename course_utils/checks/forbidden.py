@@ -41,6 +41,12 @@ UINT8_FORBIDDEN = (
     "skimage.img_as_ubyte",
 )
 
+#: The task says "Do not call np.linalg.matrix_rank" (question 1b).
+RANK_FORBIDDEN = ("numpy.linalg.matrix_rank",)
+
+#: The task says "computed with np.linalg.eigvalsh (not from the SVD)" (question 3a).
+SVD_FORBIDDEN = ("numpy.linalg.svd", "scipy.linalg.svd", "scipy.linalg.svdvals", "scipy.sparse.linalg.svds")
+
 _DEFAULT_ADVICE = "build the result from np.linalg.svd yourself."
 
 

@@ -10,13 +10,13 @@ import numpy as np
 import scipy.linalg
 
 from ._core import (
-    _CHECK_ATOL, _CHECK_RTOL, _EPS, _answer_array, _eps_words, _integer_eps_hint, _answer_int, _answer_pair, _case, _close, _close_scalar,
-    _effective_rtol, _matrix, _mismatch_message, _passed, _require_callable, _run, _short,
-    assert_array_answer, assert_integer_answer, assert_penrose_conditions,
+    Question, assert_array_answer, assert_integer_answer, assert_penrose_conditions, _CHECK_ATOL, _CHECK_RTOL,
+    _EPS, _answer_array, _answer_int, _answer_pair, _case, _close, _close_scalar, _effective_rtol, _eps_words,
+    _integer_eps_hint, _matrix, _mismatch_message, _passed, _run, _short, _start,
 )
 from .._validation import precision_eps
 from ..svd_tools import reconstruct
-from .forbidden import DEFAULT_FORBIDDEN, _fn_name, assert_no_forbidden_calls
+from .forbidden import DEFAULT_FORBIDDEN, RANK_FORBIDDEN, SVD_FORBIDDEN
 
 __all__ = [
     "check_numerical_rank",
@@ -32,13 +32,9 @@ __all__ = [
 # Part 1: rank, pseudo-inverse, least squares, condition numbers, Eckart-Young
 # ---------------------------------------------------------------------------
 #
-# Each question has a private runner ``_check_<question>(fn, cases, *, check,
-# forbidden, verbose)`` that runs `fn` on cases holding their expected answers
-# and diagnoses the mistakes.  The visible ``check_*`` functions build a few
-# fixed cases whose expected answers are literals or come from public numpy/scipy
-# routines; the instructor's hidden checks call the same runners with more cases,
-# so both give the same advice.  Nothing here computes an answer with a question's
-# contract: that is the instructor's part (course_utils.reference).
+# Per question: its visible cases, its runner ``_check_<question>(fn, cases, *, check, forbidden, verbose)``,
+# its :class:`Question` and its visible check (see the package docstring).  Nothing here computes an
+# answer with a question's contract: that is the instructor's part (course_utils.reference).
 
 
 def _numerical_rank_cases():
@@ -88,12 +84,9 @@ def _rank_hint(got, A):
 
 def _check_numerical_rank(fn, cases, *, check, forbidden=(), verbose=True):
     """Run ``numerical_rank`` on ``cases = [(desc, A, expected_rank)]``."""
-    fname = _fn_name(fn, "numerical_rank")
-    _require_callable(fn, check, fname)
-    call = f"{fname}(A)"
     advice = "count the singular values from np.linalg.svd above the tolerance yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    fname = _start(fn, check, "numerical_rank", forbidden, advice)
+    call = f"{fname}(A)"
     for i, (desc, A, expected) in enumerate(cases, 1):
         got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice,
                    error_hint=_integer_eps_hint)
@@ -104,35 +97,23 @@ def _check_numerical_rank(fn, cases, *, check, forbidden=(), verbose=True):
     _passed(check, len(cases), verbose)
 
 
-def check_numerical_rank(fn, *, forbidden=(), verbose=True):
+def _numerical_rank_visible():
+    """The visible cases of :data:`NUMERICAL_RANK`, with their expected answers."""
+    return [(desc, A, int(np.linalg.matrix_rank(A))) for desc, A in _numerical_rank_cases()]
+
+
+NUMERICAL_RANK = Question(
+    "numerical_rank", "numerical_rank(A) -> int", cell="numerical_rank", points=(2, 3),
+    runner=_check_numerical_rank, visible_cases=_numerical_rank_visible, forbidden=RANK_FORBIDDEN)
+
+
+def check_numerical_rank(fn, *, forbidden=NUMERICAL_RANK.visible_forbidden, verbose=True):
     """Check the student's ``numerical_rank(A)`` on six seeded matrices.
 
     The cases are tall, wide, tiny-scaled, large-scaled rank-deficient, zero
     and a row vector; the expected rank is ``np.linalg.matrix_rank(A)``
     (tolerance ``max(m, n) * eps * sigma_1``).
 
-    Parameters
-    ----------
-    fn : callable
-        ``numerical_rank(A) -> int``.
-    forbidden : sequence of str, optional
-        Dotted names of routines `fn` must not use (none by default).
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case, e.g. ``"numerical_rank(A) returned 3 but
-        the rank is 2: count singular values above the tolerance, not > 0"``;
-        also for a non-integer result or an exception in `fn`.
-
-    Examples
-    --------
     A function that returns the largest possible rank fails on the first
     rank-deficient matrix:
 
@@ -140,8 +121,7 @@ def check_numerical_rank(fn, *, forbidden=(), verbose=True):
     Traceback (most recent call last):
     AssertionError: <lambda>(A) returned 4 but the rank is 2: ...
     """
-    cases = [(desc, A, int(np.linalg.matrix_rank(A))) for desc, A in _numerical_rank_cases()]
-    _check_numerical_rank(fn, cases, check="check_numerical_rank", forbidden=forbidden, verbose=verbose)
+    NUMERICAL_RANK.visible_check(fn, forbidden, verbose)
 
 
 def _pinv_cases():
@@ -157,12 +137,9 @@ def _pinv_cases():
 
 def _check_pinv(fn, cases, *, check, forbidden=DEFAULT_FORBIDDEN, verbose=True):
     """Run ``pinv_svd`` on ``cases = [(desc, A, expected_pinv)]``: Penrose conditions, then values."""
-    fname = _fn_name(fn, "pinv_svd")
-    _require_callable(fn, check, fname)
-    call = f"{fname}(A)"
     advice = "build the pseudo-inverse from np.linalg.svd yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    fname = _start(fn, check, "pinv_svd", forbidden, advice)
+    call = f"{fname}(A)"
     for i, (desc, A, expected) in enumerate(cases, 1):
         got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice,
                    error_hint=_integer_eps_hint)
@@ -181,7 +158,18 @@ def _check_pinv(fn, cases, *, check, forbidden=DEFAULT_FORBIDDEN, verbose=True):
     _passed(check, len(cases), verbose)
 
 
-def check_pinv(fn, *, forbidden=DEFAULT_FORBIDDEN, verbose=True):
+def _pinv_visible():
+    """The visible cases of :data:`PINV`, with their expected answers."""
+    return [(desc, A, scipy.linalg.pinv(A)) for desc, A in _pinv_cases()]
+
+
+PINV = Question(
+    "pinv", "pinv_svd(A) -> (n, m) ndarray", cell="pinv_svd", points=(3, 4),
+    runner=_check_pinv, visible_cases=_pinv_visible, forbidden=DEFAULT_FORBIDDEN,
+    visible_forbidden=DEFAULT_FORBIDDEN)
+
+
+def check_pinv(fn, *, forbidden=PINV.visible_forbidden, verbose=True):
     """Check the student's ``pinv_svd(A)`` on six seeded matrices.
 
     First scans `fn` for forbidden routines (``np.linalg.pinv``,
@@ -190,38 +178,13 @@ def check_pinv(fn, *, forbidden=DEFAULT_FORBIDDEN, verbose=True):
     zero matrix, checks the four Penrose conditions and compares with
     ``scipy.linalg.pinv(A)``; forbidden routines also raise while `fn` runs.
 
-    Parameters
-    ----------
-    fn : callable
-        ``pinv_svd(A) -> (n, m) ndarray``.
-    forbidden : sequence of str, optional
-        Dotted names of forbidden routines; default :data:`DEFAULT_FORBIDDEN`.
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case, e.g. ``"pinv_svd(A) fails the Penrose
-        condition A A+ A = A (max relative error 0.7): it equals A.T = V S
-        U^T: did you invert the singular values (1/s, not s)?"``.
-    ForbiddenCallError
-        If `fn` uses a forbidden routine.
-
-    Examples
-    --------
     The transpose is not the pseudo-inverse:
 
     >>> check_pinv(lambda A: A.T)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: <lambda>(A) fails the Penrose condition A A+ A = A (max relative error 7.37): it equals A.T ...
     """
-    cases = [(desc, A, scipy.linalg.pinv(A)) for desc, A in _pinv_cases()]
-    _check_pinv(fn, cases, check="check_pinv", forbidden=forbidden, verbose=verbose)
+    PINV.visible_check(fn, forbidden, verbose)
 
 
 def _lstsq_cases():
@@ -271,12 +234,9 @@ def _lstsq_message(x, A, b, x_star, call):
 
 def _check_lstsq_min_norm(fn, cases, *, check, forbidden=DEFAULT_FORBIDDEN, verbose=True):
     """Run ``lstsq_min_norm`` on ``cases = [(desc, A, b, expected_x)]``."""
-    fname = _fn_name(fn, "lstsq_min_norm")
-    _require_callable(fn, check, fname)
-    call = f"{fname}(A, b)"
     advice = "build the minimum-norm solution from np.linalg.svd yourself (x = V S+ U^T b)."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    fname = _start(fn, check, "lstsq_min_norm", forbidden, advice)
+    call = f"{fname}(A, b)"
     for i, (desc, A, b, x_star) in enumerate(cases, 1):
         r, n = int(np.linalg.matrix_rank(A)), A.shape[1]
         singular = (
@@ -296,7 +256,18 @@ def _check_lstsq_min_norm(fn, cases, *, check, forbidden=DEFAULT_FORBIDDEN, verb
     _passed(check, len(cases), verbose)
 
 
-def check_lstsq_min_norm(fn, *, forbidden=DEFAULT_FORBIDDEN, verbose=True):
+def _lstsq_min_norm_visible():
+    """The visible cases of :data:`LSTSQ_MIN_NORM`, with their expected answers."""
+    return [(desc, A, b, np.linalg.lstsq(A, b, rcond=None)[0]) for desc, A, b in _lstsq_cases()]
+
+
+LSTSQ_MIN_NORM = Question(
+    "lstsq_min_norm", "lstsq_min_norm(A, b) -> (n,) ndarray", cell="lstsq_min_norm", points=(2, 2),
+    runner=_check_lstsq_min_norm, visible_cases=_lstsq_min_norm_visible, forbidden=DEFAULT_FORBIDDEN,
+    visible_forbidden=DEFAULT_FORBIDDEN)
+
+
+def check_lstsq_min_norm(fn, *, forbidden=LSTSQ_MIN_NORM.visible_forbidden, verbose=True):
     """Check the student's ``lstsq_min_norm(A, b)`` on four seeded systems.
 
     Cases: tall full rank (overdetermined), wide full rank (underdetermined),
@@ -305,34 +276,11 @@ def check_lstsq_min_norm(fn, *, forbidden=DEFAULT_FORBIDDEN, verbose=True):
     either not least-squares (residual too large) or least-squares but not of
     minimum norm (typical of the normal equations on a rank-deficient A).
 
-    Parameters
-    ----------
-    fn : callable
-        ``lstsq_min_norm(A, b) -> (n,) ndarray``.
-    forbidden : sequence of str, optional
-        Dotted names of forbidden routines; default :data:`DEFAULT_FORBIDDEN`.
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case.
-    ForbiddenCallError
-        If `fn` uses a forbidden routine.
-
-    Examples
-    --------
     >>> check_lstsq_min_norm(lambda A, b: np.zeros(A.shape[1]))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: <lambda>(A, b) does not minimise ||A x - b||: its residual is ...
     """
-    cases = [(desc, A, b, np.linalg.lstsq(A, b, rcond=None)[0]) for desc, A, b in _lstsq_cases()]
-    _check_lstsq_min_norm(fn, cases, check="check_lstsq_min_norm", forbidden=forbidden, verbose=verbose)
+    LSTSQ_MIN_NORM.visible_check(fn, forbidden, verbose)
 
 
 def _condition_cases():
@@ -425,12 +373,9 @@ def _check_condition_numbers(fn, cases, *, check, forbidden=(), verbose=True):
     ``kappa_AtA = None`` marks a matrix with kappa(A) ~ 1e9: its kappa(A^T A) is round-off, so only the
     lesson is tested (above :data:`ROUNDOFF_KAPPA_MIN`, not within 1 % of kappa(A)**2), never a value.
     """
-    fname = _fn_name(fn, "condition_numbers")
-    _require_callable(fn, check, fname)
-    call = f"{fname}(A)"
     advice = "compute the condition numbers from np.linalg.svd(..., compute_uv=False) yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    fname = _start(fn, check, "condition_numbers", forbidden, advice)
+    call = f"{fname}(A)"
     names = ("kappa_A", "kappa_AtA")
     complex_hint = (
         "did you use the eigenvalues of A (np.linalg.eig)? For a non-symmetric matrix they can be "
@@ -457,7 +402,12 @@ def _check_condition_numbers(fn, cases, *, check, forbidden=(), verbose=True):
     _passed(check, len(cases), verbose)
 
 
-def check_condition_numbers(fn, *, forbidden=(), verbose=True):
+CONDITION_NUMBERS = Question(
+    "condition_numbers", "condition_numbers(A) -> (float, float)", cell="condition_numbers", points=(2, 2),
+    runner=_check_condition_numbers, visible_cases=_condition_cases)
+
+
+def check_condition_numbers(fn, *, forbidden=CONDITION_NUMBERS.visible_forbidden, verbose=True):
     """Check the student's ``condition_numbers(A)`` on four seeded matrices.
 
     The answer is the pair ``(kappa(A), kappa(A^T A))`` of 2-norm condition
@@ -468,33 +418,11 @@ def check_condition_numbers(fn, *, forbidden=(), verbose=True):
     ``(kappa(A), kappa(A))``, reversed ratios (< 1), eigenvalues of a
     non-symmetric A, swapped pair, no ``np.inf`` for a singular matrix.
 
-    Parameters
-    ----------
-    fn : callable
-        ``condition_numbers(A) -> (float, float)``.
-    forbidden : sequence of str, optional
-        Dotted names of routines `fn` must not use (none by default).
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case, e.g. ``"condition_numbers(A) returned
-        kappa_AtA = 10 but it should be 100: it equals kappa(A); ..."``.
-
-    Examples
-    --------
     >>> check_condition_numbers(lambda A: (1.0, 1.0))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: <lambda>(A) returned kappa_A = 1 but it should be 10: ...
     """
-    cases = _condition_cases()
-    _check_condition_numbers(fn, cases, check="check_condition_numbers", forbidden=forbidden, verbose=verbose)
+    CONDITION_NUMBERS.visible_check(fn, forbidden, verbose)
 
 
 def _gram_cases():
@@ -511,12 +439,9 @@ def _gram_cases():
 
 def _check_gram_eigenvalues(fn, cases, *, check, forbidden=(), verbose=True):
     """Run ``gram_eigenvalues`` on ``cases = [(desc, A, expected_eigenvalues)]``."""
-    fname = _fn_name(fn, "gram_eigenvalues")
-    _require_callable(fn, check, fname)
-    call = f"{fname}(A)"
     advice = "compute the eigenvalues with np.linalg.eigvalsh yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    fname = _start(fn, check, "gram_eigenvalues", forbidden, advice)
+    call = f"{fname}(A)"
     for i, (desc, A, expected) in enumerate(cases, 1):
         m, n = A.shape
         expected = np.asarray(expected, dtype=np.float64)
@@ -558,7 +483,12 @@ def _check_gram_eigenvalues(fn, cases, *, check, forbidden=(), verbose=True):
     _passed(check, len(cases), verbose)
 
 
-def check_gram_eigenvalues(fn, *, forbidden=(), verbose=True):
+GRAM_EIGENVALUES = Question(
+    "gram_eigenvalues", "gram_eigenvalues(A) -> (n,) ndarray", cell="gram_eigenvalues", points=(1, 2),
+    runner=_check_gram_eigenvalues, visible_cases=_gram_cases, forbidden=SVD_FORBIDDEN)
+
+
+def check_gram_eigenvalues(fn, *, forbidden=GRAM_EIGENVALUES.visible_forbidden, verbose=True):
     """Check the student's ``gram_eigenvalues(A)`` on four seeded matrices.
 
     The answer is the n eigenvalues of ``A^T A`` in decreasing order, i.e.
@@ -568,31 +498,11 @@ def check_gram_eigenvalues(fn, *, forbidden=(), verbose=True):
     Diagnoses: increasing order, the m eigenvalues of ``A A^T``, singular
     values not squared, too few values.
 
-    Parameters
-    ----------
-    fn : callable
-        ``gram_eigenvalues(A) -> (n,) ndarray``.
-    forbidden : sequence of str, optional
-        Dotted names of routines `fn` must not use (none by default).
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case.
-
-    Examples
-    --------
     >>> check_gram_eigenvalues(lambda A: np.zeros(A.shape[1]))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: <lambda>(A) returned [0, 0, 0] but the eigenvalues of A^T A in decreasing order are [9, 4, 1]: ...
     """
-    _check_gram_eigenvalues(fn, _gram_cases(), check="check_gram_eigenvalues", forbidden=forbidden, verbose=verbose)
+    GRAM_EIGENVALUES.visible_check(fn, forbidden, verbose)
 
 
 def _eckart_young_cases():
@@ -643,11 +553,8 @@ def _eckart_young_hint(values, expected, s, k):
 
 def _check_eckart_young_errors(fn, cases, *, check, forbidden=(), verbose=True):
     """Run ``eckart_young_errors`` on ``cases = [(desc, s, k, (spectral, frobenius))]``."""
-    fname = _fn_name(fn, "eckart_young_errors")
-    _require_callable(fn, check, fname)
     advice = "compute the errors from s yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    fname = _start(fn, check, "eckart_young_errors", forbidden, advice)
     names = ("spectral", "frobenius")
     for i, (desc, s, k, expected) in enumerate(cases, 1):
         call = f"{fname}(s, k={k})"
@@ -670,7 +577,12 @@ def _check_eckart_young_errors(fn, cases, *, check, forbidden=(), verbose=True):
     _passed(check, len(cases), verbose)
 
 
-def check_eckart_young_errors(fn, *, forbidden=(), verbose=True):
+ECKART_YOUNG_ERRORS = Question(
+    "eckart_young_errors", "eckart_young_errors(s, k) -> (float, float)", cell="eckart_young", points=(1, 2),
+    runner=_check_eckart_young_errors, visible_cases=_eckart_young_cases)
+
+
+def check_eckart_young_errors(fn, *, forbidden=ECKART_YOUNG_ERRORS.visible_forbidden, verbose=True):
     """Check the student's ``eckart_young_errors(s, k)`` against measured errors.
 
     For a tall 7x5 matrix (k = 2, 0, 5 = len(s)) and a wide 4x6 one (k = 1, 3),
@@ -679,29 +591,8 @@ def check_eckart_young_errors(fn, *, forbidden=(), verbose=True):
     by one), a missing square root, ``sum(s[k:])`` without squares, swapped
     pair, ``s[k]`` failing at k = len(s).
 
-    Parameters
-    ----------
-    fn : callable
-        ``eckart_young_errors(s, k) -> (float, float)``.
-    forbidden : sequence of str, optional
-        Dotted names of routines `fn` must not use (none by default).
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case.
-
-    Examples
-    --------
     >>> check_eckart_young_errors(lambda s, k: (0.0, 0.0))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: <lambda>(s, k=2) returned (spectral, frobenius) = (0, 0) but the errors are (3, 3.74166): ...
     """
-    _check_eckart_young_errors(fn, _eckart_young_cases(), check="check_eckart_young_errors",
-                               forbidden=forbidden, verbose=verbose)
+    ECKART_YOUNG_ERRORS.visible_check(fn, forbidden, verbose)

@@ -9,12 +9,11 @@ import numpy as np
 from .._validation import as_matrix
 from ..svd_tools import reconstruct, reconstruct_many
 from ._core import (
-    _CHECK_ATOL, _CHECK_RTOL, _answer_array, _answer_int, _case, _check_energy_rank, _close, _dtype_hint,
-    _effective_rtol, _fmt_index, _is_energy_rank, _kept_fraction, _matrix, _mismatch_message, _passed,
-    _require_callable, _run, _short,
-    assert_integer_answer, assert_is_rank,
+    Question, assert_integer_answer, assert_is_rank, _CHECK_ATOL, _CHECK_RTOL, _answer_array, _answer_int,
+    _case, _check_energy_rank, _close, _dtype_hint, _effective_rtol, _fmt_index, _is_energy_rank,
+    _kept_fraction, _matrix, _mismatch_message, _passed, _run, _short, _start,
 )
-from .forbidden import UINT8_FORBIDDEN, _fn_name, assert_no_forbidden_calls
+from .forbidden import UINT8_FORBIDDEN
 
 __all__ = [
     "check_rank_k_approx",
@@ -77,11 +76,8 @@ def _rank_k_hint(X, U, s, Vt, k):
 
 def _check_rank_k_approx(fn, cases, *, check, forbidden=(), verbose=True):
     """Run ``rank_k_approx`` on ``cases = [(desc, U, s, Vt, k, expected)]``."""
-    fname = _fn_name(fn, "rank_k_approx")
-    _require_callable(fn, check, fname)
     advice = "build the reconstruction from U, s and Vt yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    fname = _start(fn, check, "rank_k_approx", forbidden, advice)
     for i, (desc, U, s, Vt, k, expected) in enumerate(cases, 1):
         call = f"{fname}(U, s, Vt, k={k})"
         got = _run(fn, (U, s, Vt, k), ("U", "s", "Vt", "k"), call=call, fname=fname, case=desc,
@@ -103,7 +99,21 @@ def _check_rank_k_approx(fn, cases, *, check, forbidden=(), verbose=True):
     _passed(check, len(cases), verbose)
 
 
-def check_rank_k_approx(fn, *, forbidden=(), verbose=True):
+def _rank_k_approx_visible():
+    """The visible cases of :data:`RANK_K_APPROX`, with their expected answers."""
+    cases = []
+    for desc, A, k in _rank_k_cases():
+        U, s, Vt = np.linalg.svd(A, full_matrices=False)
+        cases.append((desc, U, s, Vt, k, reconstruct(A, k, factors=(U, s, Vt))))
+    return cases
+
+
+RANK_K_APPROX = Question(
+    "rank_k_approx", "rank_k_approx(U, s, Vt, k) -> (m, n) ndarray", cell="rank_k_approx", points=(3, 4),
+    runner=_check_rank_k_approx, visible_cases=_rank_k_approx_visible)
+
+
+def check_rank_k_approx(fn, *, forbidden=RANK_K_APPROX.visible_forbidden, verbose=True):
     """Check the student's ``rank_k_approx(U, s, Vt, k)`` on six cases.
 
     The factors are the economy SVD ``np.linalg.svd(A, full_matrices=False)``
@@ -113,44 +123,17 @@ def check_rank_k_approx(fn, *, forbidden=(), verbose=True):
     singular values, missing s, columns of Vt, transposed result, integer or
     uint8 result (wrap-around).
 
-    Parameters
-    ----------
-    fn : callable
-        ``rank_k_approx(U, s, Vt, k) -> (m, n) ndarray``.
-    forbidden : sequence of str, optional
-        Dotted names of routines `fn` must not use (none by default).
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case.
-
-    Examples
-    --------
     >>> check_rank_k_approx(lambda U, s, Vt, k: U @ Vt)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: <lambda>(U, s, Vt, k=1) has rank 5 but should have rank 1...
     """
-    cases = []
-    for desc, A, k in _rank_k_cases():
-        U, s, Vt = np.linalg.svd(A, full_matrices=False)
-        cases.append((desc, U, s, Vt, k, reconstruct(A, k, factors=(U, s, Vt))))
-    _check_rank_k_approx(fn, cases, check="check_rank_k_approx", forbidden=forbidden, verbose=verbose)
+    RANK_K_APPROX.visible_check(fn, forbidden, verbose)
 
 
 def _check_smallest_rank_for_energy(fn, cases, *, check, forbidden=(), verbose=True):
     """Run ``smallest_rank_for_energy`` on ``cases = [(desc, s, fraction, expected_k)]``."""
-    fname = _fn_name(fn, "smallest_rank_for_energy")
-    _require_callable(fn, check, fname)
     advice = "compute the cumulative energy yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    fname = _start(fn, check, "smallest_rank_for_energy", forbidden, advice)
     for i, (desc, s, fraction, expected) in enumerate(cases, 1):
         call = f"{fname}(s, {fraction})"
         got = _run(fn, (s, fraction), ("s", "fraction"), call=call, fname=fname, case=desc,
@@ -190,40 +173,8 @@ def _check_smallest_rank_for_energy(fn, cases, *, check, forbidden=(), verbose=T
     _passed(check, len(cases), verbose)
 
 
-def check_smallest_rank_for_energy(fn, *, forbidden=(), verbose=True):
-    """Check the student's ``smallest_rank_for_energy(s, fraction)`` on six cases.
-
-    The expected answer is the smallest k with
-    ``sum(s[:k]**2) / sum(s**2) >= fraction``.  The cases distinguish energy
-    by s**2 from energy by s, >= from > (a fraction reached exactly), and the
-    index from the count (k off by one).
-
-    Parameters
-    ----------
-    fn : callable
-        ``smallest_rank_for_energy(s, fraction) -> int``.
-    forbidden : sequence of str, optional
-        Dotted names of routines `fn` must not use (none by default).
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case, e.g. ``"smallest_rank_for_energy(s, 0.95)
-        returned 10 but the answer is 5: it looks like you measured energy
-        with s instead of s**2 ..."``.
-
-    Examples
-    --------
-    >>> check_smallest_rank_for_energy(lambda s, fraction: 1)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    AssertionError: <lambda>(s, 0.95) returned 1 but the answer is 5: ...
-    """
+def _smallest_rank_for_energy_visible():
+    """The visible cases of :data:`SMALLEST_RANK_FOR_ENERGY`, with their expected answers."""
     # Values chosen so the cumulative energies are exact in floating point; the answers are literals.
     specs = [
         ("s = [10, 1, 1, 1, 1, 1, 1, 1, 1, 1], fraction 0.95", [10.0] + [1.0] * 9, 0.95, 5),
@@ -233,9 +184,27 @@ def check_smallest_rank_for_energy(fn, *, forbidden=(), verbose=True):
         ("s = [10, 6, 3, 1.5, 0.5], fraction 0.5", [10.0, 6.0, 3.0, 1.5, 0.5], 0.5, 1),
         ("s = [3, 1, 0, 0], fraction 1.0 (all the energy)", [3.0, 1.0, 0.0, 0.0], 1.0, 2),
     ]
-    cases = [(desc, np.array(s), fraction, k) for desc, s, fraction, k in specs]
-    _check_smallest_rank_for_energy(fn, cases, check="check_smallest_rank_for_energy",
-                                    forbidden=forbidden, verbose=verbose)
+    return [(desc, np.array(s), fraction, k) for desc, s, fraction, k in specs]
+
+
+SMALLEST_RANK_FOR_ENERGY = Question(
+    "smallest_rank_for_energy", "smallest_rank_for_energy(s, fraction) -> int",
+    cell="smallest_rank_for_energy", points=(2, 2), runner=_check_smallest_rank_for_energy, visible_cases=_smallest_rank_for_energy_visible)
+
+
+def check_smallest_rank_for_energy(fn, *, forbidden=SMALLEST_RANK_FOR_ENERGY.visible_forbidden, verbose=True):
+    """Check the student's ``smallest_rank_for_energy(s, fraction)`` on six cases.
+
+    The expected answer is the smallest k with
+    ``sum(s[:k]**2) / sum(s**2) >= fraction``.  The cases distinguish energy
+    by s**2 from energy by s, >= from > (a fraction reached exactly), and the
+    index from the count (k off by one).
+
+    >>> check_smallest_rank_for_energy(lambda s, fraction: 1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    AssertionError: <lambda>(s, 0.95) returned 1 but the answer is 5: ...
+    """
+    SMALLEST_RANK_FOR_ENERGY.visible_check(fn, forbidden, verbose)
 
 
 def _uint8_cases():
@@ -294,12 +263,9 @@ def _uint8_hint(a, e, x, wrong):
 
 def _check_to_uint8_image(fn, cases, *, check, forbidden=(), verbose=True):
     """Run ``to_uint8_image`` on ``cases = [(desc, image, expected_uint8)]``."""
-    fname = _fn_name(fn, "to_uint8_image")
-    _require_callable(fn, check, fname)
-    call = f"{fname}(image)"
     advice = "clip, scale, round and cast with numpy yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    fname = _start(fn, check, "to_uint8_image", forbidden, advice)
+    call = f"{fname}(image)"
     for i, (desc, image, expected) in enumerate(cases, 1):
         got = _run(fn, (image,), ("image",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice)
         with _case(f"case {i} of {len(cases)}: {desc}"):
@@ -322,7 +288,22 @@ def _check_to_uint8_image(fn, cases, *, check, forbidden=(), verbose=True):
     _passed(check, len(cases), verbose)
 
 
-def check_to_uint8_image(fn, *, forbidden=UINT8_FORBIDDEN, verbose=True):
+def _to_uint8_image_visible():
+    """The visible cases of :data:`TO_UINT8_IMAGE`, with their expected answers."""
+    cases = [
+        (desc, image, np.frombuffer(bytes.fromhex(expected), dtype=np.uint8).reshape(image.shape))
+        for (desc, image), expected in zip(_uint8_cases(), _UINT8_EXPECTED)
+    ]
+    return cases
+
+
+TO_UINT8_IMAGE = Question(
+    "to_uint8_image", "to_uint8_image(image) -> uint8 ndarray", cell="to_uint8_image", points=(1, 2),
+    runner=_check_to_uint8_image, visible_cases=_to_uint8_image_visible, forbidden=UINT8_FORBIDDEN,
+    visible_forbidden=UINT8_FORBIDDEN)
+
+
+def check_to_uint8_image(fn, *, forbidden=TO_UINT8_IMAGE.visible_forbidden, verbose=True):
     """Check the student's ``to_uint8_image(image)`` on three float images.
 
     The answer is ``np.rint(np.clip(image, 0, 1) * 255).astype(np.uint8)``:
@@ -334,41 +315,13 @@ def check_to_uint8_image(fn, *, forbidden=UINT8_FORBIDDEN, verbose=True):
     wrong dtype.  ``course_utils.images.to_uint8`` and scikit-image's
     ``img_as_ubyte`` are forbidden (:data:`UINT8_FORBIDDEN`).
 
-    Parameters
-    ----------
-    fn : callable
-        ``to_uint8_image(image) -> uint8 ndarray`` of the shape of `image`.
-    forbidden : sequence of str, optional
-        Dotted names of forbidden routines; default :data:`UINT8_FORBIDDEN`.
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case, e.g. ``"to_uint8_image(image) is wrong at
-        9 of 48 pixels: pixel [0, 4] is 1.18 (a reconstruction overshoots [0,
-        1]) and became 45 instead of 255: clip to [0, 1] first ..."``.
-    ForbiddenCallError
-        If `fn` uses a forbidden routine.
-
-    Examples
-    --------
     Casting without clipping wraps the overshooting pixels around:
 
     >>> check_to_uint8_image(lambda image: (image * 255).astype(np.uint8))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: <lambda>(image) is wrong at 30 of 48 pixels: ... clip to [0, 1] first ...
     """
-    cases = [
-        (desc, image, np.frombuffer(bytes.fromhex(expected), dtype=np.uint8).reshape(image.shape))
-        for (desc, image), expected in zip(_uint8_cases(), _UINT8_EXPECTED)
-    ]
-    _check_to_uint8_image(fn, cases, check="check_to_uint8_image", forbidden=forbidden, verbose=verbose)
+    TO_UINT8_IMAGE.visible_check(fn, forbidden, verbose)
 
 
 def _smooth_image(m, n, seed):
@@ -428,11 +381,8 @@ def _rank_errors_hint(arr, A, ks):
 
 def _check_rank_errors(fn, cases, *, check, forbidden=(), verbose=True):
     """Run ``rank_errors`` on ``cases = [(desc, image, ks, expected_errors)]``."""
-    fname = _fn_name(fn, "rank_errors")
-    _require_callable(fn, check, fname)
     advice = "compute the errors from np.linalg.svd yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    fname = _start(fn, check, "rank_errors", forbidden, advice)
     for i, (desc, image, ks, expected) in enumerate(cases, 1):
         call = f"{fname}(image, ks={list(np.asarray(ks).tolist())})"
         got = _run(fn, (image, ks), ("image", "ks"), call=call, fname=fname, case=desc,
@@ -453,7 +403,21 @@ def _check_rank_errors(fn, cases, *, check, forbidden=(), verbose=True):
     _passed(check, len(cases), verbose)
 
 
-def check_rank_errors(fn, *, forbidden=(), verbose=True):
+def _rank_errors_visible():
+    """The visible cases of :data:`RANK_ERRORS`, with their expected answers."""
+    cases = []
+    for desc, A, ks in _rank_errors_cases():
+        approx = reconstruct_many(A, ks)  # the errors are measured on the reconstructions
+        cases.append((desc, A, ks, np.array([np.linalg.norm(A - approx[k]) for k in ks]) / np.linalg.norm(A)))
+    return cases
+
+
+RANK_ERRORS = Question(
+    "rank_errors", "rank_errors(image, ks) -> (len(ks),) ndarray", cell="rank_errors", points=(3, 3),
+    runner=_check_rank_errors, visible_cases=_rank_errors_visible)
+
+
+def check_rank_errors(fn, *, forbidden=RANK_ERRORS.visible_forbidden, verbose=True):
     """Check the student's ``rank_errors(image, ks)`` on three matrices.
 
     The answer is the 1-D float array of relative Frobenius errors
@@ -463,35 +427,11 @@ def check_rank_errors(fn, *, forbidden=(), verbose=True):
     an array and a tuple.  Diagnoses: spectral norm, not relative, squared
     (lost energy) or kept energy, s instead of s**2, k off by one.
 
-    Parameters
-    ----------
-    fn : callable
-        ``rank_errors(image, ks) -> (len(ks),) ndarray``.
-    forbidden : sequence of str, optional
-        Dotted names of routines `fn` must not use (none by default).
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case.
-
-    Examples
-    --------
     >>> check_rank_errors(lambda image, ks: np.zeros(len(ks)))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: <lambda>(image, ks=[0, 1, 2, 3]) is wrong: max abs error 1 at index [0] ...
     """
-    cases = []
-    for desc, A, ks in _rank_errors_cases():
-        approx = reconstruct_many(A, ks)  # the errors are measured on the reconstructions
-        cases.append((desc, A, ks, np.array([np.linalg.norm(A - approx[k]) for k in ks]) / np.linalg.norm(A)))
-    _check_rank_errors(fn, cases, check="check_rank_errors", forbidden=forbidden, verbose=verbose)
+    RANK_ERRORS.visible_check(fn, forbidden, verbose)
 
 
 # ---------------------------------------------------------------------------

@@ -11,11 +11,9 @@ from ..metrics import psnr
 from ..images import add_gaussian_noise
 from ..svd_tools import reconstruct, reconstruct_many
 from ._core import (
-    _CHECK_RTOL, _answer_array, _answer_int, _answer_scalar, _case, _check_energy_rank, _close, _close_scalar,
-    _effective_rtol,
-    _mismatch_message, _passed, _require_callable, _require_set, _run, _short,
+    Question, _CHECK_RTOL, _answer_array, _answer_int, _answer_scalar, _case, _check_energy_rank, _close,
+    _close_scalar, _effective_rtol, _mismatch_message, _passed, _require_set, _run, _short, _start,
 )
-from .forbidden import _fn_name, assert_no_forbidden_calls
 from .part2 import _smooth_image
 
 __all__ = [
@@ -94,11 +92,8 @@ def _psnr_error_hint(exc):
 
 def _check_psnr_by_rank(fn, cases, *, check, forbidden=(), verbose=True):
     """Run ``psnr_by_rank`` on ``cases = [(desc, noisy, clean, ks, expected_psnr)]``."""
-    fname = _fn_name(fn, "psnr_by_rank")
-    _require_callable(fn, check, fname)
     advice = "compute the approximations and the PSNR yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    fname = _start(fn, check, "psnr_by_rank", forbidden, advice)
     for i, (desc, noisy, clean, ks, expected) in enumerate(cases, 1):
         call = f"{fname}(noisy, clean, ks={list(np.asarray(ks).tolist())})"
         got = _run(fn, (noisy, clean, ks), ("noisy", "clean", "ks"), call=call, fname=fname, case=desc,
@@ -126,7 +121,18 @@ def _check_psnr_by_rank(fn, cases, *, check, forbidden=(), verbose=True):
     _passed(check, len(cases), verbose)
 
 
-def check_psnr_by_rank(fn, *, forbidden=(), verbose=True):
+def _psnr_by_rank_visible():
+    """The visible cases of :data:`PSNR_BY_RANK`, with their expected answers."""
+    return [(desc, noisy, clean, ks, np.array([psnr(clean, X) for X in _rank_k_images(noisy, ks)]))
+            for desc, noisy, clean, ks in _psnr_cases()]
+
+
+PSNR_BY_RANK = Question(
+    "psnr_by_rank", "psnr_by_rank(noisy, clean, ks) -> (len(ks),) ndarray", cell="psnr_by_rank", points=(2, 3),
+    runner=_check_psnr_by_rank, visible_cases=_psnr_by_rank_visible)
+
+
+def check_psnr_by_rank(fn, *, forbidden=PSNR_BY_RANK.visible_forbidden, verbose=True):
     """Check the student's ``psnr_by_rank(noisy, clean, ks)`` on two noisy images.
 
     The answer is the 1-D float array of PSNRs in dB (data_range 1.0) of the
@@ -135,33 +141,11 @@ def check_psnr_by_rank(fn, *, forbidden=(), verbose=True):
     against the noisy image, data_range guessed by scikit-image (2) or 255,
     approximation of the clean image, clipped approximation, factor 2.
 
-    Parameters
-    ----------
-    fn : callable
-        ``psnr_by_rank(noisy, clean, ks) -> (len(ks),) ndarray``.
-    forbidden : sequence of str, optional
-        Dotted names of routines `fn` must not use (none by default).
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case.
-
-    Examples
-    --------
     >>> check_psnr_by_rank(lambda noisy, clean, ks: np.zeros(len(ks)))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: <lambda>(noisy, clean, ks=[1, 2, 4, 8]) is wrong: max abs error 23.5 ...
     """
-    cases = [(desc, noisy, clean, ks, np.array([psnr(clean, X) for X in _rank_k_images(noisy, ks)]))
-             for desc, noisy, clean, ks in _psnr_cases()]
-    _check_psnr_by_rank(fn, cases, check="check_psnr_by_rank", forbidden=forbidden, verbose=verbose)
+    PSNR_BY_RANK.visible_check(fn, forbidden, verbose)
 
 
 #: Relative tolerance for the unknown-noise threshold: omega(beta) may be the paper's
@@ -289,11 +273,8 @@ def _check_gavish_donoho_threshold(fn, cases, *, check, coefficients=_gd_table, 
 
     `coefficients(beta)` gives ``(lambda*(beta), omega(beta))`` for the diagnoses.
     """
-    fname = _fn_name(fn, "gavish_donoho_threshold")
-    _require_callable(fn, check, fname)
     advice = "compute the threshold with numpy yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    fname = _start(fn, check, "gavish_donoho_threshold", forbidden, advice)
     for i, (desc, s, shape, sigma, expected, rtol) in enumerate(cases, 1):
         if sigma is None:  # call without sigma: its default must be None
             args, names, call = (s, shape), ("s", "shape"), f"{fname}(s, {shape})"
@@ -311,7 +292,21 @@ def _check_gavish_donoho_threshold(fn, cases, *, check, coefficients=_gd_table, 
     _passed(check, len(cases), verbose)
 
 
-def check_gavish_donoho_threshold(fn, *, forbidden=(), verbose=True):
+def _gavish_donoho_threshold_visible():
+    """The visible cases of :data:`GAVISH_DONOHO_THRESHOLD`, with their expected answers."""
+    cases = [
+        (desc, s, shape, sigma, tau, _CHECK_RTOL if sigma is not None else GD_UNKNOWN_RTOL)
+        for (desc, s, shape, sigma), tau in zip(_gd_cases(), _GD_VISIBLE_TAU)
+    ]
+    return cases
+
+
+GAVISH_DONOHO_THRESHOLD = Question(
+    "gavish_donoho_threshold", "gavish_donoho_threshold(s, shape, sigma=None) -> float", cell="gavish_donoho",
+    points=(3, 3), runner=_check_gavish_donoho_threshold, visible_cases=_gavish_donoho_threshold_visible)
+
+
+def check_gavish_donoho_threshold(fn, *, forbidden=GAVISH_DONOHO_THRESHOLD.visible_forbidden, verbose=True):
     """Check the student's ``gavish_donoho_threshold(s, shape, sigma=None)`` on six cases.
 
     Known sigma: ``tau = lambda*(beta) sqrt(max(m, n)) sigma`` with
@@ -325,36 +320,11 @@ def check_gavish_donoho_threshold(fn, *, forbidden=(), verbose=True):
     matrix), 4/sqrt(3) for a non-square matrix, mean instead of median,
     lambda* instead of omega, sigma not used, no default for sigma.
 
-    Parameters
-    ----------
-    fn : callable
-        ``gavish_donoho_threshold(s, shape, sigma=None) -> float``.
-    forbidden : sequence of str, optional
-        Dotted names of routines `fn` must not use (none by default).
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case.
-
-    Examples
-    --------
     >>> check_gavish_donoho_threshold(lambda s, shape, sigma=None: 1.0)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: <lambda>(s, (100, 100), sigma=0.5) returned 1 but tau is 11.547: ...
     """
-    cases = [
-        (desc, s, shape, sigma, tau, _CHECK_RTOL if sigma is not None else GD_UNKNOWN_RTOL)
-        for (desc, s, shape, sigma), tau in zip(_gd_cases(), _GD_VISIBLE_TAU)
-    ]
-    _check_gavish_donoho_threshold(fn, cases, check="check_gavish_donoho_threshold",
-                                   forbidden=forbidden, verbose=verbose)
+    GAVISH_DONOHO_THRESHOLD.visible_check(fn, forbidden, verbose)
 
 
 def _colour_image(m, n, seed, sigma):
@@ -425,11 +395,8 @@ def _denoise_error_hint(exc):
 
 def _check_denoise_color(fn, cases, *, check, forbidden=(), verbose=True):
     """Run ``denoise_color`` on ``cases = [(desc, image, k, expected)]``."""
-    fname = _fn_name(fn, "denoise_color")
-    _require_callable(fn, check, fname)
     advice = "compute the rank-k approximations with np.linalg.svd yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+    fname = _start(fn, check, "denoise_color", forbidden, advice)
     for i, (desc, image, k, expected) in enumerate(cases, 1):
         call = f"{fname}(image, k={k})"
         m, n, c = image.shape
@@ -465,7 +432,17 @@ def _check_denoise_color(fn, cases, *, check, forbidden=(), verbose=True):
     _passed(check, len(cases), verbose)
 
 
-def check_denoise_color(fn, *, forbidden=(), verbose=True):
+def _denoise_color_visible():
+    """The visible cases of :data:`DENOISE_COLOR`, with their expected answers."""
+    return [(desc, image, k, np.clip(_per_channel(image, k), 0.0, 1.0)) for desc, image, k in _denoise_cases()]
+
+
+DENOISE_COLOR = Question(
+    "denoise_color", "denoise_color(image, k) -> (m, n, 3) ndarray", cell="denoise_color", points=(2, 2),
+    runner=_check_denoise_color, visible_cases=_denoise_color_visible)
+
+
+def check_denoise_color(fn, *, forbidden=DENOISE_COLOR.visible_forbidden, verbose=True):
     """Check the student's ``denoise_color(image, k)`` on two noisy colour images.
 
     The answer is the (m, n, 3) float image whose channels are the rank-k
@@ -477,32 +454,11 @@ def check_denoise_color(fn, *, forbidden=(), verbose=True):
     asks for), gray output, channels first, integer output, k off by one, and
     ``scipy.sparse.linalg.svds`` (which cannot give k = 0 or k = min(m, n)).
 
-    Parameters
-    ----------
-    fn : callable
-        ``denoise_color(image, k) -> (m, n, 3) ndarray``.
-    forbidden : sequence of str, optional
-        Dotted names of routines `fn` must not use (none by default).
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case.
-
-    Examples
-    --------
     >>> check_denoise_color(lambda image, k: image)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: <lambda>(image, k=2) is wrong: max abs error 0.549 ...
     """
-    cases = [(desc, image, k, np.clip(_per_channel(image, k), 0.0, 1.0)) for desc, image, k in _denoise_cases()]
-    _check_denoise_color(fn, cases, check="check_denoise_color", forbidden=forbidden, verbose=verbose)
+    DENOISE_COLOR.visible_check(fn, forbidden, verbose)
 
 
 # ---------------------------------------------------------------------------

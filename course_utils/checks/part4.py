@@ -14,10 +14,9 @@ import numpy as np
 
 from .._validation import as_matrix
 from ._core import (
-    _CHECK_RTOL, _VARIANCE, _answer_array, _case, _check_energy_rank, _close, _mismatch_message, _passed,
-    _require_callable, _run, _short,
+    Question, _CHECK_RTOL, _VARIANCE, _answer_array, _case, _check_energy_rank, _close, _mismatch_message,
+    _passed, _run, _short, _start,
 )
-from .forbidden import _fn_name, assert_no_forbidden_calls
 
 __all__ = [
     "PCA_FORBIDDEN",
@@ -174,10 +173,7 @@ def _unpack(got, call, m, n, k):
 
 def _check_pca(fn, cases, *, check, forbidden=PCA_FORBIDDEN, verbose=True):
     """Run ``pca_svd`` on ``cases = [(desc, X, k, (components, ratio, scores))]``, grading signs per component."""
-    fname = _fn_name(fn, "pca_svd")
-    _require_callable(fn, check, fname)
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=_PCA_ADVICE)
+    fname = _start(fn, check, "pca_svd", forbidden, _PCA_ADVICE)
     for i, (desc, X, k, (exp_comps, exp_ratio, exp_scores)) in enumerate(cases, 1):
         m, n = np.shape(X)
         call = f"{fname}(X, k={k})"
@@ -211,7 +207,22 @@ def _check_pca(fn, cases, *, check, forbidden=PCA_FORBIDDEN, verbose=True):
     _passed(check, len(cases), verbose)
 
 
-def check_pca(fn, *, forbidden=PCA_FORBIDDEN, verbose=True):
+def _pca_visible():
+    """The visible cases of :data:`PCA_SVD`, with their expected answers."""
+    from sklearn.decomposition import PCA
+    cases = []
+    for desc, X, k in _pca_cases():
+        model = PCA(n_components=k, svd_solver="full").fit(X)
+        cases.append((desc, X, k, (model.components_, model.explained_variance_ratio_, model.transform(X))))
+    return cases
+
+
+PCA_SVD = Question(
+    "pca", "pca_svd(X, k) -> (components, explained_variance_ratio, scores)", cell="pca", points=(2, 3),
+    runner=_check_pca, visible_cases=_pca_visible, forbidden=PCA_FORBIDDEN, visible_forbidden=PCA_FORBIDDEN)
+
+
+def check_pca(fn, *, forbidden=PCA_SVD.visible_forbidden, verbose=True):
     """Check the student's ``pca_svd(X, k)`` against scikit-learn's PCA on fixed data.
 
     The answer is ``(components, explained_variance_ratio, scores)``: the first
@@ -224,40 +235,11 @@ def check_pca(fn, *, forbidden=PCA_FORBIDDEN, verbose=True):
     instead of ratios, increasing order, columns instead of rows, U instead of
     U S, standardising inside, inconsistent signs.
 
-    Parameters
-    ----------
-    fn : callable
-        ``pca_svd(X, k) -> (components, explained_variance_ratio, scores)``.
-    forbidden : sequence of str, optional
-        Dotted names of routines `fn` must not use; default
-        :data:`PCA_FORBIDDEN` (``sklearn.decomposition.PCA``).
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case, with a diagnosis when the mistake is recognised.
-    ForbiddenCallError
-        If `fn` uses ``sklearn.decomposition.PCA``.
-
-    Examples
-    --------
     >>> check_pca(lambda X, k: np.zeros(k))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: <lambda>(X, k=3) should return the three results (components, ...
     """
-    from sklearn.decomposition import PCA
-
-    cases = []
-    for desc, X, k in _pca_cases():
-        model = PCA(n_components=k, svd_solver="full").fit(X)
-        cases.append((desc, X, k, (model.components_, model.explained_variance_ratio_, model.transform(X))))
-    _check_pca(fn, cases, check="check_pca", forbidden=forbidden, verbose=verbose)
+    PCA_SVD.visible_check(fn, forbidden, verbose)
 
 
 def check_pca_rank_choice(k, Z, fraction=0.9, *, raw=None, name="k_90"):
