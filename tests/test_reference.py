@@ -980,8 +980,8 @@ def test_to_uint8_image_diagnoses_mistakes(check, fn, pattern, error):
 def test_forbidden_uint8_names_resolve_to_the_real_routines():
     entries = checks._resolve_forbidden(checks.UINT8_FORBIDDEN)
     assert [obj for *_, obj in entries] == [images.to_uint8, skimage.util.img_as_ubyte, skimage.util.img_as_ubyte]
-    with checks.forbid_calls(checks.UINT8_FORBIDDEN, name="f"):
-        with pytest.raises(ForbiddenCallError):
+    with pytest.raises(ForbiddenCallError, match=r"^f calls course_utils\.images\.to_uint8"):
+        with checks.forbid_calls(checks.UINT8_FORBIDDEN, name="f"):
             images.to_uint8(np.zeros((2, 2)))
     assert images.to_uint8 is entries[0][3]  # restored
     assert skimage.util.img_as_ubyte is entries[1][3]
