@@ -440,33 +440,13 @@ def check_rank_errors(fn, *, forbidden=RANK_ERRORS.visible_forbidden, verbose=Tr
 
 
 def check_energy_rank_choice(k, image, fraction=0.99, *, name="k_99"):
-    """Check that `k` is the smallest rank keeping `fraction` of the energy of `image`.
+    """Check that `k` (the variable `name`) is the smallest rank keeping `fraction` of the energy of `image`.
 
-    Parameters
-    ----------
-    k : int
-        The student's rank.
-    image : (m, n) array_like
-        The image whose singular values define the energy.
-    fraction : float, optional
-        The energy fraction of the criterion.
-    name : str, optional
-        The variable's name in messages.
+    Verifies the definition for the given k (the first k terms keep at least
+    `fraction` of ``sum(s**2)``, the first k - 1 do not); it never computes the
+    rank itself.  Diagnoses: sigma instead of sigma**2, off by one, too small,
+    not the smallest, not an int.
 
-    Raises
-    ------
-    AssertionError
-        With a diagnosis (sigma instead of sigma**2, off by one, too small, not
-        the smallest, not an int).
-
-    Notes
-    -----
-    The check verifies the definition for the given `k` (the first k terms keep
-    at least `fraction` of ``sum(s**2)``, the first k - 1 do not); it never
-    computes the rank itself.
-
-    Examples
-    --------
     >>> check_energy_rank_choice(1, np.diag([10.0, 1.0]), 0.99)
     check_energy_rank_choice: k_99 = 1 is right.
     >>> check_energy_rank_choice(2, np.diag([10.0, 1.0]), 0.99)  # doctest: +ELLIPSIS

@@ -469,29 +469,11 @@ def check_denoise_color(fn, *, forbidden=DENOISE_COLOR.visible_forbidden, verbos
 def check_k_gd(k_gd, *, noisy, sigma):
     """Check ``k_gd``: the number of singular values of `noisy` above the known-noise Gavish-Donoho threshold.
 
-    The rank is verified, not recomputed from an answer: the threshold
-    ``tau = lambda*(beta) sqrt(max(m, n)) sigma`` uses the visible checks'
-    table of ``lambda*`` for the aspect ratios they know.
+    Verified, not recomputed from an answer: ``tau = lambda*(beta)
+    sqrt(max(m, n)) sigma`` uses the visible checks' table of ``lambda*``, so
+    ``min(m, n) / max(m, n)`` must be one of its aspect ratios (e.g. 1 for a
+    square image; ValueError otherwise).
 
-    Parameters
-    ----------
-    k_gd : int
-        The student's rank.
-    noisy : (m, n) array_like
-        The noisy image of the notebook (``min(m, n) / max(m, n)`` one of the
-        aspect ratios the visible checks know, e.g. 1 for a square image).
-    sigma : float
-        The known noise level.
-
-    Raises
-    ------
-    AssertionError
-        If `k_gd` is None, not an integer or not that count, with a diagnosis.
-    ValueError
-        If the aspect ratio of `noisy` is not one the visible checks know.
-
-    Examples
-    --------
     >>> check_k_gd(1, noisy=np.diag([10.0, 5.0, 0.1]), sigma=0.01)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: k_gd = 1 but 3 singular values of noisy are above the known-noise threshold tau = 0.04: ...
@@ -514,25 +496,8 @@ def check_k_gd(k_gd, *, noisy, sigma):
 def check_k_energy(k_energy, *, noisy, fraction=0.99):
     """Check ``k_energy``: the smallest rank keeping `fraction` of the energy ``sum(s**2)`` of `noisy`.
 
-    Verified, not recomputed: rank `k_energy` keeps the fraction and
-    ``k_energy - 1`` does not.
+    Verified, not recomputed (see :func:`check_energy_rank_choice`).
 
-    Parameters
-    ----------
-    k_energy : int
-        The student's rank.
-    noisy : (m, n) array_like
-        The noisy image of the notebook.
-    fraction : float, optional
-        Share of the energy to keep.
-
-    Raises
-    ------
-    AssertionError
-        If `k_energy` is None, not an integer or not that rank, with a diagnosis.
-
-    Examples
-    --------
     >>> check_k_energy(1, noisy=np.diag([10.0, 5.0, 0.1]))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: k_energy = 1 keeps only 79.99 %, less than 99 % of the energy. Off by one: ...
@@ -544,22 +509,6 @@ def check_k_energy(k_energy, *, noisy, fraction=0.99):
 def check_k_best(k_best, *, noisy, clean, ks):
     """Check ``k_best``: the rank in `ks` whose approximation of `noisy` has the highest PSNR against `clean`.
 
-    Parameters
-    ----------
-    k_best : int
-        The student's rank.
-    noisy, clean : (m, n) array_like
-        The images of the notebook.
-    ks : sequence of int
-        The ranks searched.
-
-    Raises
-    ------
-    AssertionError
-        If `k_best` is None, not in `ks`, or beaten by another rank of `ks`.
-
-    Examples
-    --------
     >>> noisy = np.diag([10.0, 5.0, 0.1]); clean = np.diag([10.0, 5.0, 0.0])
     >>> check_k_best(1, noisy=noisy, clean=clean, ks=[1, 2, 3])  # doctest: +ELLIPSIS
     Traceback (most recent call last):

@@ -243,40 +243,14 @@ def check_pca(fn, *, forbidden=PCA_SVD.visible_forbidden, verbose=True):
 
 
 def check_pca_rank_choice(k, Z, fraction=0.9, *, raw=None, name="k_90"):
-    """Check that `k` is the smallest number of principal components explaining `fraction` of the variance of `Z`.
+    """Check that `k` (the variable `name`) is the smallest number of principal components explaining `fraction`.
 
-    Parameters
-    ----------
-    k : int
-        The student's number of components.
-    Z : (m, n) array_like
-        The data matrix (one sample per row) whose PCA defines the criterion;
-        it is centred here.
-    fraction : float, optional
-        The fraction of the total variance.
-    raw : (m, n) array_like, optional
-        The same data before standardisation, to recognise a rank computed on it.
-    name : str, optional
-        The variable's name in messages.
+    `Z` is the data (one sample per row; centred here), `raw` the same data
+    before standardisation, to recognise a rank computed on it.  Verifies the
+    definition for the given k; it never computes the number itself.
+    Diagnoses: sigma instead of sigma**2, off by one, the raw instead of the
+    standardised data, not the smallest, not an int.
 
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        With a diagnosis (sigma instead of sigma**2, off by one, the raw instead
-        of the standardised data, not the smallest, not an int).
-
-    Notes
-    -----
-    The check verifies the definition for the given `k` (the first k
-    components explain at least `fraction` of the variance, the first k - 1
-    do not); it never computes the number itself.
-
-    Examples
-    --------
     >>> Z = np.array([[2.0, 0.1], [-2.0, -0.1], [0.0, 0.2], [0.0, -0.2]])
     >>> check_pca_rank_choice(1, Z)
     check_pca_rank_choice: k_90 = 1 is right.
