@@ -25,11 +25,11 @@ Design decisions
   (``coefficients=``) where the visible checks use literal tables.
 * Each question is described once, by a :class:`Question` in :data:`QUESTIONS`
   (``PINV``, ...): its name, contract, test cells and their points, the
-  routines the task forbids, its visible cases and its runner
-  (``_check_pinv(fn, cases, ...)``), which runs the student's function on cases
-  carrying their expected answers and diagnoses the mistakes.  ``check_pinv``
-  runs it on the visible cases; the instructor's ``hidden_check_pinv`` runs it
-  on more cases, so both give the same advice.  Every check takes the
+  routines the task forbids, its visible cases and how one case is graded
+  (``_grade_pinv``: run the student's function, compare with the case's
+  expected answer, diagnose the mistake).  ``Question.run`` grades a list of
+  cases: ``check_pinv`` runs it on the visible cases, the instructor's
+  ``hidden_check_pinv`` on more cases, so both give the same advice.  Every check takes the
   student's function `fn` (and the visible ones ``forbidden=`` and
   ``verbose=``), prints one line when all cases pass, and raises
   ``AssertionError`` (``ForbiddenCallError`` for a forbidden routine) on the

@@ -1,10 +1,9 @@
 """What every check shares: tolerances, the generic ``assert_*`` helpers, and
-running the student's function on one case (``_run``, ``_case``, ``_passed``).
+running the student's function on one case (``_run``), and :class:`Question`, which grades it on all its cases.
 """
 
 from __future__ import annotations
 
-import contextlib
 import numbers
 import warnings
 from dataclasses import dataclass
@@ -560,10 +559,12 @@ class Question:
         The notebook's test cells are ``<cell>_visible`` and ``<cell>_hidden``.
     points : (int, int)
         Their points.
-    runner : callable
-        ``runner(fn, cases, *, check, forbidden, verbose, **options)``: runs the
-        student's `fn` on cases holding their expected answers and raises an
-        ``AssertionError`` with a diagnosis on the first wrong one.
+    grade : callable
+        ``grade(run, fname, case, **options)`` grades one case (a tuple whose first
+        item describes it and whose last ones hold the expected answer):
+        ``got = run(args, argnames, call, error_hint="")`` runs the student's
+        function, then `grade` raises an ``AssertionError`` with a diagnosis if
+        `got` is wrong.  `fname` is the student's function's name.
     visible_cases : callable
         ``visible_cases()``: the visible check's cases, with their expected answers
         (literals, public routines or properties, never an answer of the package).
@@ -571,16 +572,19 @@ class Question:
         The routines the task forbids: the hidden check enforces them.
     visible_forbidden : tuple of str
         The routines the visible check forbids by default.
+    advice : str
+        What to do instead of a forbidden routine.
     """
 
     name: str
     signature: str
     cell: str
     points: tuple
-    runner: Callable
+    grade: Callable
     visible_cases: Callable
     forbidden: tuple = ()
     visible_forbidden: tuple = ()
+    advice: str = _DEFAULT_ADVICE
 
     @property
     def function(self):
@@ -588,9 +592,30 @@ class Question:
         return self.signature.split("(", 1)[0]
 
     def run(self, fn, cases, *, check, forbidden=None, verbose=True, **options):
-        """Grade `fn` on `cases`; `forbidden` defaults to the task's rule (:attr:`forbidden`)."""
+        """Grade `fn` on `cases`, raising on the first wrong one; `forbidden` defaults to :attr:`forbidden`."""
         forbidden = self.forbidden if forbidden is None else forbidden
-        self.runner(fn, cases, check=check, forbidden=forbidden, verbose=verbose, **options)
+        fname = _fn_name(fn, self.function)
+        _require_callable(fn, check, fname)
+        if forbidden:
+            assert_no_forbidden_calls(fn, forbidden, name=fname, advice=self.advice)
+        for i, case in enumerate(cases, 1):
+            returned = []  # the failures of the run itself name the case already
+
+            def run(args, argnames, call, error_hint=""):
+                got = _run(fn, args, argnames, call=call, fname=fname, case=case[0], forbidden=forbidden,
+                           advice=self.advice, error_hint=error_hint)
+                returned.append(True)
+                return got
+
+            try:
+                self.grade(run, fname, case, **options)
+            except ForbiddenCallError:
+                raise
+            except AssertionError as err:
+                if not returned:
+                    raise
+                raise AssertionError(f"{err}\n    Case: case {i} of {len(cases)}: {case[0]}") from None
+        _passed(check, len(cases), verbose)
 
     def visible_check(self, fn, forbidden, verbose):
         """What ``check_<name>(fn, forbidden=..., verbose=...)`` does."""
@@ -600,15 +625,6 @@ class Question:
 # ---------------------------------------------------------------------------
 # Running the student's function
 # ---------------------------------------------------------------------------
-
-
-def _start(fn, check, function, forbidden, advice):
-    """The student's function's name for messages, after checking it is callable and uses nothing forbidden."""
-    fname = _fn_name(fn, function)
-    _require_callable(fn, check, fname)
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
-    return fname
 
 
 def _require_callable(fn, check, fname):
@@ -647,17 +663,6 @@ def _run(fn, args, argnames, *, call, fname, case, forbidden=(), advice=_DEFAULT
                 f"({argname} = {argname}.copy()) so the caller's data stay intact."
             )
     return out
-
-
-@contextlib.contextmanager
-def _case(desc):
-    """Append the case description to the message of a failed check."""
-    try:
-        yield
-    except ForbiddenCallError:
-        raise
-    except AssertionError as err:
-        raise AssertionError(f"{err}\n    Case: {desc}") from None
 
 
 def _passed(check, n_cases, verbose):

@@ -11,8 +11,8 @@ import scipy.linalg
 
 from ._core import (
     Question, assert_array_answer, assert_integer_answer, assert_penrose_conditions, _CHECK_ATOL, _CHECK_RTOL,
-    _EPS, _answer_array, _answer_int, _answer_pair, _case, _close, _close_scalar, _effective_rtol, _eps_words,
-    _integer_eps_hint, _matrix, _mismatch_message, _passed, _run, _short, _start,
+    _EPS, _answer_array, _answer_int, _answer_pair, _close, _close_scalar, _effective_rtol, _eps_words,
+    _integer_eps_hint, _matrix, _mismatch_message, _short,
 )
 from .._validation import precision_eps
 from ..svd_tools import reconstruct
@@ -32,7 +32,7 @@ __all__ = [
 # Part 1: rank, pseudo-inverse, least squares, condition numbers, Eckart-Young
 # ---------------------------------------------------------------------------
 #
-# Per question: its visible cases, its runner ``_check_<question>(fn, cases, *, check, forbidden, verbose)``,
+# Per question: its visible cases, how one case is graded (``_grade_<question>(run, fname, case)``),
 # its :class:`Question` and its visible check (see the package docstring).  Nothing here computes an
 # answer with a question's contract: that is the instructor's part (course_utils.reference).
 
@@ -82,19 +82,14 @@ def _rank_hint(got, A):
     return "the numerical rank is the number of singular values s_i > max(m, n) * eps * s[0]"
 
 
-def _check_numerical_rank(fn, cases, *, check, forbidden=(), verbose=True):
-    """Run ``numerical_rank`` on ``cases = [(desc, A, expected_rank)]``."""
-    advice = "count the singular values from np.linalg.svd above the tolerance yourself."
-    fname = _start(fn, check, "numerical_rank", forbidden, advice)
+def _grade_numerical_rank(run, fname, case):
+    """Grade one case ``(desc, A, expected_rank)`` of ``numerical_rank``."""
     call = f"{fname}(A)"
-    for i, (desc, A, expected) in enumerate(cases, 1):
-        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice,
-                   error_hint=_integer_eps_hint)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            value = _answer_int(got, call)
-            hint = _rank_hint(value, A) if value != expected else ""
-            assert_integer_answer(value, expected, name=call, what="the rank", hint=hint)
-    _passed(check, len(cases), verbose)
+    _, A, expected = case
+    got = run((A,), ("A",), call, _integer_eps_hint)
+    value = _answer_int(got, call)
+    hint = _rank_hint(value, A) if value != expected else ""
+    assert_integer_answer(value, expected, name=call, what="the rank", hint=hint)
 
 
 def _numerical_rank_visible():
@@ -104,7 +99,8 @@ def _numerical_rank_visible():
 
 NUMERICAL_RANK = Question(
     "numerical_rank", "numerical_rank(A) -> int", cell="numerical_rank", points=(2, 3),
-    runner=_check_numerical_rank, visible_cases=_numerical_rank_visible, forbidden=RANK_FORBIDDEN)
+    grade=_grade_numerical_rank, visible_cases=_numerical_rank_visible, forbidden=RANK_FORBIDDEN,
+    advice="count the singular values from np.linalg.svd above the tolerance yourself.")
 
 
 def check_numerical_rank(fn, *, forbidden=NUMERICAL_RANK.visible_forbidden, verbose=True):
@@ -135,27 +131,22 @@ def _pinv_cases():
     ]
 
 
-def _check_pinv(fn, cases, *, check, forbidden=DEFAULT_FORBIDDEN, verbose=True):
-    """Run ``pinv_svd`` on ``cases = [(desc, A, expected_pinv)]``: Penrose conditions, then values."""
-    advice = "build the pseudo-inverse from np.linalg.svd yourself."
-    fname = _start(fn, check, "pinv_svd", forbidden, advice)
+def _grade_pinv(run, fname, case):
+    """Grade one case ``(desc, A, expected_pinv)`` of ``pinv_svd``: Penrose conditions, then values."""
     call = f"{fname}(A)"
-    for i, (desc, A, expected) in enumerate(cases, 1):
-        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice,
-                   error_hint=_integer_eps_hint)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            assert_penrose_conditions(A, got, call, rtol=_CHECK_RTOL)
-            eps = precision_eps(A, "A")
-            arr = _answer_array(got, call)
-            if eps > _EPS and arr.shape == expected.shape and np.max(np.abs(arr)) > 1e3 * np.max(np.abs(expected)):
-                # the exact pseudo-inverse of the float32 data: its round-off singular values were inverted
-                raise AssertionError(
-                    f"{call} has entries as large as {float(np.max(np.abs(arr))):.3g} (expected at most "
-                    f"{float(np.max(np.abs(expected))):.3g}): it inverted singular values that are float32 "
-                    f"round-off. {_eps_words(eps)}: with tol = max(m, n) * eps * s[0] they are dropped."
-                )
-            assert_array_answer(got, expected, name=call, rtol=_CHECK_RTOL, atol=_CHECK_ATOL)
-    _passed(check, len(cases), verbose)
+    _, A, expected = case
+    got = run((A,), ("A",), call, _integer_eps_hint)
+    assert_penrose_conditions(A, got, call, rtol=_CHECK_RTOL)
+    eps = precision_eps(A, "A")
+    arr = _answer_array(got, call)
+    if eps > _EPS and arr.shape == expected.shape and np.max(np.abs(arr)) > 1e3 * np.max(np.abs(expected)):
+        # the exact pseudo-inverse of the float32 data: its round-off singular values were inverted
+        raise AssertionError(
+            f"{call} has entries as large as {float(np.max(np.abs(arr))):.3g} (expected at most "
+            f"{float(np.max(np.abs(expected))):.3g}): it inverted singular values that are float32 "
+            f"round-off. {_eps_words(eps)}: with tol = max(m, n) * eps * s[0] they are dropped."
+        )
+    assert_array_answer(got, expected, name=call, rtol=_CHECK_RTOL, atol=_CHECK_ATOL)
 
 
 def _pinv_visible():
@@ -165,8 +156,9 @@ def _pinv_visible():
 
 PINV = Question(
     "pinv", "pinv_svd(A) -> (n, m) ndarray", cell="pinv_svd", points=(3, 4),
-    runner=_check_pinv, visible_cases=_pinv_visible, forbidden=DEFAULT_FORBIDDEN,
-    visible_forbidden=DEFAULT_FORBIDDEN)
+    grade=_grade_pinv, visible_cases=_pinv_visible, forbidden=DEFAULT_FORBIDDEN,
+    visible_forbidden=DEFAULT_FORBIDDEN,
+    advice="build the pseudo-inverse from np.linalg.svd yourself.")
 
 
 def check_pinv(fn, *, forbidden=PINV.visible_forbidden, verbose=True):
@@ -232,28 +224,23 @@ def _lstsq_message(x, A, b, x_star, call):
     return None
 
 
-def _check_lstsq_min_norm(fn, cases, *, check, forbidden=DEFAULT_FORBIDDEN, verbose=True):
-    """Run ``lstsq_min_norm`` on ``cases = [(desc, A, b, expected_x)]``."""
-    advice = "build the minimum-norm solution from np.linalg.svd yourself (x = V S+ U^T b)."
-    fname = _start(fn, check, "lstsq_min_norm", forbidden, advice)
+def _grade_lstsq_min_norm(run, fname, case):
+    """Grade one case ``(desc, A, b, expected_x)`` of ``lstsq_min_norm``."""
     call = f"{fname}(A, b)"
-    for i, (desc, A, b, x_star) in enumerate(cases, 1):
-        r, n = int(np.linalg.matrix_rank(A)), A.shape[1]
-        singular = (
-            f" (A has rank {r} < {n} columns here, so A^T A is singular: the normal equations "
-            "cannot be solved; use x = V S+ U^T b with 1/s only for s > tol)" if r < n else ""
-        )
-        got = _run(fn, (A, b), ("A", "b"), call=call, fname=fname, case=desc,
-                   forbidden=forbidden, advice=advice, error_hint=singular)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            x = _answer_array(got, call, shape=(n,),
-                              shape_hint=f" (x has one entry per column of A, shape ({n},))")
-            if _mismatch_message(x, x_star, call, _CHECK_RTOL, _CHECK_ATOL):
-                msg = _lstsq_message(x.astype(np.float64), A, b, x_star, call)
-                if msg:
-                    raise AssertionError(msg)
-            assert_array_answer(x, x_star, name=call, rtol=_CHECK_RTOL, atol=_CHECK_ATOL)
-    _passed(check, len(cases), verbose)
+    _, A, b, x_star = case
+    r, n = int(np.linalg.matrix_rank(A)), A.shape[1]
+    singular = (
+        f" (A has rank {r} < {n} columns here, so A^T A is singular: the normal equations "
+        "cannot be solved; use x = V S+ U^T b with 1/s only for s > tol)" if r < n else ""
+    )
+    got = run((A, b), ("A", "b"), call, singular)
+    x = _answer_array(got, call, shape=(n,),
+                      shape_hint=f" (x has one entry per column of A, shape ({n},))")
+    if _mismatch_message(x, x_star, call, _CHECK_RTOL, _CHECK_ATOL):
+        msg = _lstsq_message(x.astype(np.float64), A, b, x_star, call)
+        if msg:
+            raise AssertionError(msg)
+    assert_array_answer(x, x_star, name=call, rtol=_CHECK_RTOL, atol=_CHECK_ATOL)
 
 
 def _lstsq_min_norm_visible():
@@ -263,8 +250,9 @@ def _lstsq_min_norm_visible():
 
 LSTSQ_MIN_NORM = Question(
     "lstsq_min_norm", "lstsq_min_norm(A, b) -> (n,) ndarray", cell="lstsq_min_norm", points=(2, 2),
-    runner=_check_lstsq_min_norm, visible_cases=_lstsq_min_norm_visible, forbidden=DEFAULT_FORBIDDEN,
-    visible_forbidden=DEFAULT_FORBIDDEN)
+    grade=_grade_lstsq_min_norm, visible_cases=_lstsq_min_norm_visible, forbidden=DEFAULT_FORBIDDEN,
+    visible_forbidden=DEFAULT_FORBIDDEN,
+    advice="build the minimum-norm solution from np.linalg.svd yourself (x = V S+ U^T b).")
 
 
 def check_lstsq_min_norm(fn, *, forbidden=LSTSQ_MIN_NORM.visible_forbidden, verbose=True):
@@ -367,44 +355,40 @@ def _roundoff_kappa_message(call, value, kappa_a):
             f"{ROUNDOFF_KAPPA_MIN:.0e}: compute it from np.linalg.svd(A.T @ A, compute_uv=False).")
 
 
-def _check_condition_numbers(fn, cases, *, check, forbidden=(), verbose=True):
-    """Run ``condition_numbers`` on ``cases = [(desc, A, (kappa_A, kappa_AtA))]``.
+def _grade_condition_numbers(run, fname, case):
+    """Grade one case ``(desc, A, (kappa_A, kappa_AtA))`` of ``condition_numbers``.
 
     ``kappa_AtA = None`` marks a matrix with kappa(A) ~ 1e9: its kappa(A^T A) is round-off, so only the
     lesson is tested (above :data:`ROUNDOFF_KAPPA_MIN`, not within 1 % of kappa(A)**2), never a value.
     """
-    advice = "compute the condition numbers from np.linalg.svd(..., compute_uv=False) yourself."
-    fname = _start(fn, check, "condition_numbers", forbidden, advice)
     call = f"{fname}(A)"
     names = ("kappa_A", "kappa_AtA")
     complex_hint = (
         "did you use the eigenvalues of A (np.linalg.eig)? For a non-symmetric matrix they can be "
         "complex and are not the singular values: use np.linalg.svd(A, compute_uv=False)"
     )
-    for i, (desc, A, expected) in enumerate(cases, 1):
-        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden,
-                   advice=advice, error_hint=_condition_error_hint)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            values = _answer_pair(got, call, names, complex_hint=complex_hint)
-            for name, which, value, exp in zip(names, ("A", "AtA"), values, expected):
-                if exp is None:
-                    kappa_a = float(expected[0])
-                    if not value > ROUNDOFF_KAPPA_MIN or _close_scalar(value, kappa_a**2, 1e-2):
-                        raise AssertionError(_roundoff_kappa_message(call, value, kappa_a))
-                    continue
-                exp = float(exp)
-                # kappa(A^T A) of an ill-conditioned A is itself computed with relative error ~eps kappa**2,
-                # kappa(A) with relative error ~eps kappa.
-                rtol = 1e-3 if which == "AtA" and exp > 1e6 else max(_CHECK_RTOL, 1e3 * _EPS * exp)
-                if not _close_scalar(value, exp, rtol):
-                    hint = _kappa_hint(value, exp, A, which)
-                    raise AssertionError(f"{call} returned {name} = {value:.6g} but it should be {exp:.6g}: {hint}.")
-    _passed(check, len(cases), verbose)
+    _, A, expected = case
+    got = run((A,), ("A",), call, _condition_error_hint)
+    values = _answer_pair(got, call, names, complex_hint=complex_hint)
+    for name, which, value, exp in zip(names, ("A", "AtA"), values, expected):
+        if exp is None:
+            kappa_a = float(expected[0])
+            if not value > ROUNDOFF_KAPPA_MIN or _close_scalar(value, kappa_a**2, 1e-2):
+                raise AssertionError(_roundoff_kappa_message(call, value, kappa_a))
+            continue
+        exp = float(exp)
+        # kappa(A^T A) of an ill-conditioned A is itself computed with relative error ~eps kappa**2,
+        # kappa(A) with relative error ~eps kappa.
+        rtol = 1e-3 if which == "AtA" and exp > 1e6 else max(_CHECK_RTOL, 1e3 * _EPS * exp)
+        if not _close_scalar(value, exp, rtol):
+            hint = _kappa_hint(value, exp, A, which)
+            raise AssertionError(f"{call} returned {name} = {value:.6g} but it should be {exp:.6g}: {hint}.")
 
 
 CONDITION_NUMBERS = Question(
     "condition_numbers", "condition_numbers(A) -> (float, float)", cell="condition_numbers", points=(2, 2),
-    runner=_check_condition_numbers, visible_cases=_condition_cases)
+    grade=_grade_condition_numbers, visible_cases=_condition_cases,
+    advice="compute the condition numbers from np.linalg.svd(..., compute_uv=False) yourself.")
 
 
 def check_condition_numbers(fn, *, forbidden=CONDITION_NUMBERS.visible_forbidden, verbose=True):
@@ -437,55 +421,52 @@ def _gram_cases():
     ]
 
 
-def _check_gram_eigenvalues(fn, cases, *, check, forbidden=(), verbose=True):
-    """Run ``gram_eigenvalues`` on ``cases = [(desc, A, expected_eigenvalues)]``."""
-    advice = "compute the eigenvalues with np.linalg.eigvalsh yourself."
-    fname = _start(fn, check, "gram_eigenvalues", forbidden, advice)
+def _grade_gram_eigenvalues(run, fname, case):
+    """Grade one case ``(desc, A, expected_eigenvalues)`` of ``gram_eigenvalues``."""
     call = f"{fname}(A)"
-    for i, (desc, A, expected) in enumerate(cases, 1):
-        m, n = A.shape
-        expected = np.asarray(expected, dtype=np.float64)
-        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            arr = _answer_array(got, call)
-            if arr.shape == (m,) and m > n:
-                raise AssertionError(
-                    f"{call} returned {m} values but A is {m}x{n}, so A^T A is {n}x{n} with {n} eigenvalues: "
-                    f"{m} values are the eigenvalues of A A^T; use A.T @ A."
-                )
-            if arr.shape == (m,) and m < n:
-                raise AssertionError(
-                    f"{call} returned {m} values but A is {m}x{n}, so A^T A is {n}x{n} and has {n} eigenvalues: "
-                    f"the {m} squared singular values (also the eigenvalues of A A^T) and {n - m} zeros; "
-                    f"np.linalg.eigvalsh(A.T @ A) gives all {n}."
-                )
-            arr = _answer_array(got, call, shape=(n,),
-                                shape_hint=f" (A^T A is {n}x{n}: one eigenvalue per column of A)")
-            rtol = _effective_rtol(arr.dtype, _CHECK_RTOL)
-            if _close(arr, expected, rtol):
-                continue
-            s = np.linalg.svd(A, compute_uv=False)
-            s_padded = np.concatenate([s, np.zeros(n - s.size)])
-            if _close(arr, expected[::-1], rtol):
-                hint = ("they are in increasing order (as np.linalg.eigvalsh returns them); the task asks "
-                        "for decreasing order")
-            elif _close(np.sort(arr)[::-1], expected, rtol):
-                hint = "right values, wrong order: sort them in decreasing order"
-            elif _close(np.sort(arr)[::-1], s_padded, rtol):
-                hint = ("these are the singular values of A; the eigenvalues of A^T A are their squares "
-                        "s**2 (padded with zeros)")
-            else:
-                hint = "compute them with np.linalg.eigvalsh, as the task says, and return them in decreasing order"
-            raise AssertionError(
-                f"{call} returned {_short(arr)} but the eigenvalues of A^T A in decreasing order are "
-                f"{_short(expected)}: {hint}."
-            )
-    _passed(check, len(cases), verbose)
+    _, A, expected = case
+    m, n = A.shape
+    expected = np.asarray(expected, dtype=np.float64)
+    got = run((A,), ("A",), call)
+    arr = _answer_array(got, call)
+    if arr.shape == (m,) and m > n:
+        raise AssertionError(
+            f"{call} returned {m} values but A is {m}x{n}, so A^T A is {n}x{n} with {n} eigenvalues: "
+            f"{m} values are the eigenvalues of A A^T; use A.T @ A."
+        )
+    if arr.shape == (m,) and m < n:
+        raise AssertionError(
+            f"{call} returned {m} values but A is {m}x{n}, so A^T A is {n}x{n} and has {n} eigenvalues: "
+            f"the {m} squared singular values (also the eigenvalues of A A^T) and {n - m} zeros; "
+            f"np.linalg.eigvalsh(A.T @ A) gives all {n}."
+        )
+    arr = _answer_array(got, call, shape=(n,),
+                        shape_hint=f" (A^T A is {n}x{n}: one eigenvalue per column of A)")
+    rtol = _effective_rtol(arr.dtype, _CHECK_RTOL)
+    if _close(arr, expected, rtol):
+        return
+    s = np.linalg.svd(A, compute_uv=False)
+    s_padded = np.concatenate([s, np.zeros(n - s.size)])
+    if _close(arr, expected[::-1], rtol):
+        hint = ("they are in increasing order (as np.linalg.eigvalsh returns them); the task asks "
+                "for decreasing order")
+    elif _close(np.sort(arr)[::-1], expected, rtol):
+        hint = "right values, wrong order: sort them in decreasing order"
+    elif _close(np.sort(arr)[::-1], s_padded, rtol):
+        hint = ("these are the singular values of A; the eigenvalues of A^T A are their squares "
+                "s**2 (padded with zeros)")
+    else:
+        hint = "compute them with np.linalg.eigvalsh, as the task says, and return them in decreasing order"
+    raise AssertionError(
+        f"{call} returned {_short(arr)} but the eigenvalues of A^T A in decreasing order are "
+        f"{_short(expected)}: {hint}."
+    )
 
 
 GRAM_EIGENVALUES = Question(
     "gram_eigenvalues", "gram_eigenvalues(A) -> (n,) ndarray", cell="gram_eigenvalues", points=(1, 2),
-    runner=_check_gram_eigenvalues, visible_cases=_gram_cases, forbidden=SVD_FORBIDDEN)
+    grade=_grade_gram_eigenvalues, visible_cases=_gram_cases, forbidden=SVD_FORBIDDEN,
+    advice="compute the eigenvalues with np.linalg.eigvalsh yourself.")
 
 
 def check_gram_eigenvalues(fn, *, forbidden=GRAM_EIGENVALUES.visible_forbidden, verbose=True):
@@ -551,35 +532,31 @@ def _eckart_young_hint(values, expected, s, k):
     return "||A - A_k||_F = sqrt(sum(s[k:]**2))"
 
 
-def _check_eckart_young_errors(fn, cases, *, check, forbidden=(), verbose=True):
-    """Run ``eckart_young_errors`` on ``cases = [(desc, s, k, (spectral, frobenius))]``."""
-    advice = "compute the errors from s yourself."
-    fname = _start(fn, check, "eckart_young_errors", forbidden, advice)
+def _grade_eckart_young_errors(run, fname, case):
+    """Grade one case ``(desc, s, k, (spectral, frobenius))`` of ``eckart_young_errors``."""
     names = ("spectral", "frobenius")
-    for i, (desc, s, k, expected) in enumerate(cases, 1):
-        call = f"{fname}(s, k={k})"
-        error_hint = (
-            f" (for k = len(s) = {s.size} nothing is left out: both errors are 0, and s[k] does not exist)"
-            if k == s.size else ""
-        )
-        got = _run(fn, (s, k), ("s", "k"), call=call, fname=fname, case=desc, forbidden=forbidden,
-                   advice=advice, error_hint=error_hint)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            values = _answer_pair(got, call, names)
-            atol = 1e-9 * float(s[0])
-            if all(_close_scalar(v, e, _CHECK_RTOL, atol) for v, e in zip(values, expected)):
-                continue
-            hint = _eckart_young_hint(values, expected, s, k)
-            raise AssertionError(
-                f"{call} returned (spectral, frobenius) = ({values[0]:.6g}, {values[1]:.6g}) but the "
-                f"errors are ({float(expected[0]):.6g}, {float(expected[1]):.6g}): {hint}."
-            )
-    _passed(check, len(cases), verbose)
+    _, s, k, expected = case
+    call = f"{fname}(s, k={k})"
+    error_hint = (
+        f" (for k = len(s) = {s.size} nothing is left out: both errors are 0, and s[k] does not exist)"
+        if k == s.size else ""
+    )
+    got = run((s, k), ("s", "k"), call, error_hint)
+    values = _answer_pair(got, call, names)
+    atol = 1e-9 * float(s[0])
+    if all(_close_scalar(v, e, _CHECK_RTOL, atol) for v, e in zip(values, expected)):
+        return
+    hint = _eckart_young_hint(values, expected, s, k)
+    raise AssertionError(
+        f"{call} returned (spectral, frobenius) = ({values[0]:.6g}, {values[1]:.6g}) but the "
+        f"errors are ({float(expected[0]):.6g}, {float(expected[1]):.6g}): {hint}."
+    )
 
 
 ECKART_YOUNG_ERRORS = Question(
     "eckart_young_errors", "eckart_young_errors(s, k) -> (float, float)", cell="eckart_young", points=(1, 2),
-    runner=_check_eckart_young_errors, visible_cases=_eckart_young_cases)
+    grade=_grade_eckart_young_errors, visible_cases=_eckart_young_cases,
+    advice="compute the errors from s yourself.")
 
 
 def check_eckart_young_errors(fn, *, forbidden=ECKART_YOUNG_ERRORS.visible_forbidden, verbose=True):

@@ -10,8 +10,8 @@ from .._validation import as_matrix
 from ..svd_tools import reconstruct, reconstruct_many
 from ._core import (
     Question, assert_integer_answer, assert_is_rank, _CHECK_ATOL, _CHECK_RTOL, _answer_array, _answer_int,
-    _case, _check_energy_rank, _close, _dtype_hint, _effective_rtol, _fmt_index, _is_energy_rank,
-    _kept_fraction, _matrix, _mismatch_message, _passed, _run, _short, _start,
+    _check_energy_rank, _close, _dtype_hint, _effective_rtol, _fmt_index, _is_energy_rank, _kept_fraction,
+    _matrix, _mismatch_message, _short,
 )
 from .forbidden import UINT8_FORBIDDEN
 
@@ -74,29 +74,24 @@ def _rank_k_hint(X, U, s, Vt, k):
     return ""
 
 
-def _check_rank_k_approx(fn, cases, *, check, forbidden=(), verbose=True):
-    """Run ``rank_k_approx`` on ``cases = [(desc, U, s, Vt, k, expected)]``."""
-    advice = "build the reconstruction from U, s and Vt yourself."
-    fname = _start(fn, check, "rank_k_approx", forbidden, advice)
-    for i, (desc, U, s, Vt, k, expected) in enumerate(cases, 1):
-        call = f"{fname}(U, s, Vt, k={k})"
-        got = _run(fn, (U, s, Vt, k), ("U", "s", "Vt", "k"), call=call, fname=fname, case=desc,
-                   forbidden=forbidden, advice=advice)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            m, n = expected.shape
-            X = _answer_array(
-                got, call, shape=(m, n),
-                shape_hint=f" (the reconstruction has the shape of A: U.shape[0] x Vt.shape[1] = {m}x{n})",
-            )
-            message = _mismatch_message(X, expected, call, _CHECK_RTOL, _CHECK_ATOL)
-            if message and not _dtype_hint(X, expected):
-                assert_is_rank(X, k, call, rtol=1e-6)
-                hint = _rank_k_hint(X.astype(np.float64), U, s, Vt, k)
-                if hint:
-                    raise AssertionError(f"{call} is wrong: {hint}.")
-            if message:
-                raise AssertionError(message)
-    _passed(check, len(cases), verbose)
+def _grade_rank_k_approx(run, fname, case):
+    """Grade one case ``(desc, U, s, Vt, k, expected)`` of ``rank_k_approx``."""
+    _, U, s, Vt, k, expected = case
+    call = f"{fname}(U, s, Vt, k={k})"
+    got = run((U, s, Vt, k), ("U", "s", "Vt", "k"), call)
+    m, n = expected.shape
+    X = _answer_array(
+        got, call, shape=(m, n),
+        shape_hint=f" (the reconstruction has the shape of A: U.shape[0] x Vt.shape[1] = {m}x{n})",
+    )
+    message = _mismatch_message(X, expected, call, _CHECK_RTOL, _CHECK_ATOL)
+    if message and not _dtype_hint(X, expected):
+        assert_is_rank(X, k, call, rtol=1e-6)
+        hint = _rank_k_hint(X.astype(np.float64), U, s, Vt, k)
+        if hint:
+            raise AssertionError(f"{call} is wrong: {hint}.")
+    if message:
+        raise AssertionError(message)
 
 
 def _rank_k_approx_visible():
@@ -110,7 +105,8 @@ def _rank_k_approx_visible():
 
 RANK_K_APPROX = Question(
     "rank_k_approx", "rank_k_approx(U, s, Vt, k) -> (m, n) ndarray", cell="rank_k_approx", points=(3, 4),
-    runner=_check_rank_k_approx, visible_cases=_rank_k_approx_visible)
+    grade=_grade_rank_k_approx, visible_cases=_rank_k_approx_visible,
+    advice="build the reconstruction from U, s and Vt yourself.")
 
 
 def check_rank_k_approx(fn, *, forbidden=RANK_K_APPROX.visible_forbidden, verbose=True):
@@ -130,47 +126,42 @@ def check_rank_k_approx(fn, *, forbidden=RANK_K_APPROX.visible_forbidden, verbos
     RANK_K_APPROX.visible_check(fn, forbidden, verbose)
 
 
-def _check_smallest_rank_for_energy(fn, cases, *, check, forbidden=(), verbose=True):
-    """Run ``smallest_rank_for_energy`` on ``cases = [(desc, s, fraction, expected_k)]``."""
-    advice = "compute the cumulative energy yourself."
-    fname = _start(fn, check, "smallest_rank_for_energy", forbidden, advice)
-    for i, (desc, s, fraction, expected) in enumerate(cases, 1):
-        call = f"{fname}(s, {fraction})"
-        got = _run(fn, (s, fraction), ("s", "fraction"), call=call, fname=fname, case=desc,
-                   forbidden=forbidden, advice=advice)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            value = _answer_int(got, call)
-            hint = ""
-            if value != expected:
-                last = float(_kept_fraction(s)[-1])
-                if value > s.size or last < fraction:
-                    hint = (
-                        f"no entry of np.cumsum(s**2) / np.sum(s**2) reaches fraction = {fraction} here: "
-                        f"round-off leaves the last one at {last!r}, not 1 (so searchsorted returns len(s) "
-                        "and argmax of an all-False array returns 0). Divide the cumulative sum by its own "
-                        f"last entry (cum / cum[-1]), or cap k at len(s) = {s.size}"
-                    )
-                elif _is_energy_rank(value, s, fraction, strict=True):
-                    hint = (
-                        f"use >= (the fraction is reached exactly at k = {expected}): k is the "
-                        "smallest k with energy >= fraction"
-                    )
-                elif _is_energy_rank(value, s, fraction, power=1):
-                    hint = (
-                        "it looks like you measured energy with s instead of s**2: the energy of "
-                        "the first k terms is sum(s[:k]**2) / sum(s**2)"
-                    )
-                elif value == expected - 1:
-                    hint = (
-                        "one too small: k counts singular values, so it is the index of the first "
-                        "cumulative energy >= fraction plus 1"
-                    )
-                elif value == expected + 1:
-                    hint = "one too large: did you add 1 twice?"
-                else:
-                    hint = "k is the smallest k with sum(s[:k]**2) / sum(s**2) >= fraction"
-            assert_integer_answer(value, expected, name=call, what="the answer", hint=hint)
-    _passed(check, len(cases), verbose)
+def _grade_smallest_rank_for_energy(run, fname, case):
+    """Grade one case ``(desc, s, fraction, expected_k)`` of ``smallest_rank_for_energy``."""
+    _, s, fraction, expected = case
+    call = f"{fname}(s, {fraction})"
+    got = run((s, fraction), ("s", "fraction"), call)
+    value = _answer_int(got, call)
+    hint = ""
+    if value != expected:
+        last = float(_kept_fraction(s)[-1])
+        if value > s.size or last < fraction:
+            hint = (
+                f"no entry of np.cumsum(s**2) / np.sum(s**2) reaches fraction = {fraction} here: "
+                f"round-off leaves the last one at {last!r}, not 1 (so searchsorted returns len(s) "
+                "and argmax of an all-False array returns 0). Divide the cumulative sum by its own "
+                f"last entry (cum / cum[-1]), or cap k at len(s) = {s.size}"
+            )
+        elif _is_energy_rank(value, s, fraction, strict=True):
+            hint = (
+                f"use >= (the fraction is reached exactly at k = {expected}): k is the "
+                "smallest k with energy >= fraction"
+            )
+        elif _is_energy_rank(value, s, fraction, power=1):
+            hint = (
+                "it looks like you measured energy with s instead of s**2: the energy of "
+                "the first k terms is sum(s[:k]**2) / sum(s**2)"
+            )
+        elif value == expected - 1:
+            hint = (
+                "one too small: k counts singular values, so it is the index of the first "
+                "cumulative energy >= fraction plus 1"
+            )
+        elif value == expected + 1:
+            hint = "one too large: did you add 1 twice?"
+        else:
+            hint = "k is the smallest k with sum(s[:k]**2) / sum(s**2) >= fraction"
+    assert_integer_answer(value, expected, name=call, what="the answer", hint=hint)
 
 
 def _smallest_rank_for_energy_visible():
@@ -189,7 +180,9 @@ def _smallest_rank_for_energy_visible():
 
 SMALLEST_RANK_FOR_ENERGY = Question(
     "smallest_rank_for_energy", "smallest_rank_for_energy(s, fraction) -> int",
-    cell="smallest_rank_for_energy", points=(2, 2), runner=_check_smallest_rank_for_energy, visible_cases=_smallest_rank_for_energy_visible)
+    cell="smallest_rank_for_energy", points=(2, 2),
+    grade=_grade_smallest_rank_for_energy, visible_cases=_smallest_rank_for_energy_visible,
+    advice="compute the cumulative energy yourself.")
 
 
 def check_smallest_rank_for_energy(fn, *, forbidden=SMALLEST_RANK_FOR_ENERGY.visible_forbidden, verbose=True):
@@ -261,31 +254,27 @@ def _uint8_hint(a, e, x, wrong):
     )
 
 
-def _check_to_uint8_image(fn, cases, *, check, forbidden=(), verbose=True):
-    """Run ``to_uint8_image`` on ``cases = [(desc, image, expected_uint8)]``."""
-    advice = "clip, scale, round and cast with numpy yourself."
-    fname = _start(fn, check, "to_uint8_image", forbidden, advice)
+def _grade_to_uint8_image(run, fname, case):
+    """Grade one case ``(desc, image, expected_uint8)`` of ``to_uint8_image``."""
     call = f"{fname}(image)"
-    for i, (desc, image, expected) in enumerate(cases, 1):
-        got = _run(fn, (image,), ("image",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            arr = _answer_array(got, call, shape=image.shape,
-                                shape_hint=" (the uint8 image has the shape of the input)")
-            x = np.asarray(image, dtype=np.float64)
-            a, e = arr.astype(np.float64), expected.astype(np.float64)
-            # On a tie (255 x = j + 0.5 up to round-off) both neighbours are right roundings.
-            scaled = np.clip(x, 0.0, 1.0) * 255
-            tie = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-4
-            wrong = (a != e) & ~(tie & (np.abs(a - e) <= 1))
-            if wrong.any():
-                hint = _uint8_hint(a, e, x, wrong)
-                raise AssertionError(f"{call} is wrong at {int(wrong.sum())} of {wrong.size} pixels: {hint}.")
-            if arr.dtype != np.uint8:
-                raise AssertionError(
-                    f"{call} has the right values but dtype {arr.dtype}: return a uint8 image "
-                    "(finish with .astype(np.uint8))."
-                )
-    _passed(check, len(cases), verbose)
+    _, image, expected = case
+    got = run((image,), ("image",), call)
+    arr = _answer_array(got, call, shape=image.shape,
+                        shape_hint=" (the uint8 image has the shape of the input)")
+    x = np.asarray(image, dtype=np.float64)
+    a, e = arr.astype(np.float64), expected.astype(np.float64)
+    # On a tie (255 x = j + 0.5 up to round-off) both neighbours are right roundings.
+    scaled = np.clip(x, 0.0, 1.0) * 255
+    tie = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-4
+    wrong = (a != e) & ~(tie & (np.abs(a - e) <= 1))
+    if wrong.any():
+        hint = _uint8_hint(a, e, x, wrong)
+        raise AssertionError(f"{call} is wrong at {int(wrong.sum())} of {wrong.size} pixels: {hint}.")
+    if arr.dtype != np.uint8:
+        raise AssertionError(
+            f"{call} has the right values but dtype {arr.dtype}: return a uint8 image "
+            "(finish with .astype(np.uint8))."
+        )
 
 
 def _to_uint8_image_visible():
@@ -299,8 +288,9 @@ def _to_uint8_image_visible():
 
 TO_UINT8_IMAGE = Question(
     "to_uint8_image", "to_uint8_image(image) -> uint8 ndarray", cell="to_uint8_image", points=(1, 2),
-    runner=_check_to_uint8_image, visible_cases=_to_uint8_image_visible, forbidden=UINT8_FORBIDDEN,
-    visible_forbidden=UINT8_FORBIDDEN)
+    grade=_grade_to_uint8_image, visible_cases=_to_uint8_image_visible, forbidden=UINT8_FORBIDDEN,
+    visible_forbidden=UINT8_FORBIDDEN,
+    advice="clip, scale, round and cast with numpy yourself.")
 
 
 def check_to_uint8_image(fn, *, forbidden=TO_UINT8_IMAGE.visible_forbidden, verbose=True):
@@ -379,28 +369,23 @@ def _rank_errors_hint(arr, A, ks):
     return ""
 
 
-def _check_rank_errors(fn, cases, *, check, forbidden=(), verbose=True):
-    """Run ``rank_errors`` on ``cases = [(desc, image, ks, expected_errors)]``."""
-    advice = "compute the errors from np.linalg.svd yourself."
-    fname = _start(fn, check, "rank_errors", forbidden, advice)
-    for i, (desc, image, ks, expected) in enumerate(cases, 1):
-        call = f"{fname}(image, ks={list(np.asarray(ks).tolist())})"
-        got = _run(fn, (image, ks), ("image", "ks"), call=call, fname=fname, case=desc,
-                   forbidden=forbidden, advice=advice)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            arr = _answer_array(got, call, shape=(len(ks),), shape_hint=" (one error per k in ks)")
-            if _close(arr, expected, _effective_rtol(arr.dtype, _CHECK_RTOL), 1e-10):
-                continue
-            hint = _rank_errors_hint(arr.astype(np.float64), image, ks)
-            if not hint:
-                raise AssertionError(
-                    _mismatch_message(arr, expected, call, _CHECK_RTOL, 1e-10) + " The relative error of A_k "
-                    "is ||A - A_k||_F / ||A||_F = sqrt(sum(s[k:]**2) / sum(s**2))."
-                )
-            raise AssertionError(
-                f"{call} returned {_short(arr)} but the relative errors are {_short(expected)}: {hint}."
-            )
-    _passed(check, len(cases), verbose)
+def _grade_rank_errors(run, fname, case):
+    """Grade one case ``(desc, image, ks, expected_errors)`` of ``rank_errors``."""
+    _, image, ks, expected = case
+    call = f"{fname}(image, ks={list(np.asarray(ks).tolist())})"
+    got = run((image, ks), ("image", "ks"), call)
+    arr = _answer_array(got, call, shape=(len(ks),), shape_hint=" (one error per k in ks)")
+    if _close(arr, expected, _effective_rtol(arr.dtype, _CHECK_RTOL), 1e-10):
+        return
+    hint = _rank_errors_hint(arr.astype(np.float64), image, ks)
+    if not hint:
+        raise AssertionError(
+            _mismatch_message(arr, expected, call, _CHECK_RTOL, 1e-10) + " The relative error of A_k "
+            "is ||A - A_k||_F / ||A||_F = sqrt(sum(s[k:]**2) / sum(s**2))."
+        )
+    raise AssertionError(
+        f"{call} returned {_short(arr)} but the relative errors are {_short(expected)}: {hint}."
+    )
 
 
 def _rank_errors_visible():
@@ -414,7 +399,8 @@ def _rank_errors_visible():
 
 RANK_ERRORS = Question(
     "rank_errors", "rank_errors(image, ks) -> (len(ks),) ndarray", cell="rank_errors", points=(3, 3),
-    runner=_check_rank_errors, visible_cases=_rank_errors_visible)
+    grade=_grade_rank_errors, visible_cases=_rank_errors_visible,
+    advice="compute the errors from np.linalg.svd yourself.")
 
 
 def check_rank_errors(fn, *, forbidden=RANK_ERRORS.visible_forbidden, verbose=True):

@@ -11,8 +11,8 @@ from ..metrics import psnr
 from ..images import add_gaussian_noise
 from ..svd_tools import reconstruct, reconstruct_many
 from ._core import (
-    Question, _CHECK_RTOL, _answer_array, _answer_int, _answer_scalar, _case, _check_energy_rank, _close,
-    _close_scalar, _effective_rtol, _mismatch_message, _passed, _require_set, _run, _short, _start,
+    Question, _CHECK_RTOL, _answer_array, _answer_int, _answer_scalar, _check_energy_rank, _close,
+    _close_scalar, _effective_rtol, _mismatch_message, _require_set, _short,
 )
 from .part2 import _smooth_image
 
@@ -90,35 +90,30 @@ def _psnr_error_hint(exc):
     return ""
 
 
-def _check_psnr_by_rank(fn, cases, *, check, forbidden=(), verbose=True):
-    """Run ``psnr_by_rank`` on ``cases = [(desc, noisy, clean, ks, expected_psnr)]``."""
-    advice = "compute the approximations and the PSNR yourself."
-    fname = _start(fn, check, "psnr_by_rank", forbidden, advice)
-    for i, (desc, noisy, clean, ks, expected) in enumerate(cases, 1):
-        call = f"{fname}(noisy, clean, ks={list(np.asarray(ks).tolist())})"
-        got = _run(fn, (noisy, clean, ks), ("noisy", "clean", "ks"), call=call, fname=fname, case=desc,
-                   forbidden=forbidden, advice=advice, error_hint=_psnr_error_hint)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            try:  # diagnose first: some wrong answers hold inf (an exact copy), which _answer_array rejects
-                raw = np.asarray(got)
-                rtol = _effective_rtol(raw.dtype, _CHECK_RTOL)
-                raw = raw.astype(np.float64)
-            except (TypeError, ValueError):
-                raw = None
-            if raw is not None and raw.shape == expected.shape and not _close(raw, expected, rtol, 1e-8):
-                hint = _psnr_hint(raw, noisy, clean, ks, expected)
-                if hint:
-                    raise AssertionError(
-                        f"{call} returned {_short(raw)} dB but the PSNRs are {_short(expected)} dB: {hint}."
-                    )
-            arr = _answer_array(got, call, shape=expected.shape, shape_hint=" (one PSNR per k in ks)")
-            message = _mismatch_message(arr, expected, call, _CHECK_RTOL, 1e-8)
-            if message:
-                raise AssertionError(
-                    message + " The PSNR of A_k is 10 log10(1 / mean((clean - A_k)**2)), A_k the rank-k "
-                    "approximation of noisy."
-                )
-    _passed(check, len(cases), verbose)
+def _grade_psnr_by_rank(run, fname, case):
+    """Grade one case ``(desc, noisy, clean, ks, expected_psnr)`` of ``psnr_by_rank``."""
+    _, noisy, clean, ks, expected = case
+    call = f"{fname}(noisy, clean, ks={list(np.asarray(ks).tolist())})"
+    got = run((noisy, clean, ks), ("noisy", "clean", "ks"), call, _psnr_error_hint)
+    try:  # diagnose first: some wrong answers hold inf (an exact copy), which _answer_array rejects
+        raw = np.asarray(got)
+        rtol = _effective_rtol(raw.dtype, _CHECK_RTOL)
+        raw = raw.astype(np.float64)
+    except (TypeError, ValueError):
+        raw = None
+    if raw is not None and raw.shape == expected.shape and not _close(raw, expected, rtol, 1e-8):
+        hint = _psnr_hint(raw, noisy, clean, ks, expected)
+        if hint:
+            raise AssertionError(
+                f"{call} returned {_short(raw)} dB but the PSNRs are {_short(expected)} dB: {hint}."
+            )
+    arr = _answer_array(got, call, shape=expected.shape, shape_hint=" (one PSNR per k in ks)")
+    message = _mismatch_message(arr, expected, call, _CHECK_RTOL, 1e-8)
+    if message:
+        raise AssertionError(
+            message + " The PSNR of A_k is 10 log10(1 / mean((clean - A_k)**2)), A_k the rank-k "
+            "approximation of noisy."
+        )
 
 
 def _psnr_by_rank_visible():
@@ -129,7 +124,8 @@ def _psnr_by_rank_visible():
 
 PSNR_BY_RANK = Question(
     "psnr_by_rank", "psnr_by_rank(noisy, clean, ks) -> (len(ks),) ndarray", cell="psnr_by_rank", points=(2, 3),
-    runner=_check_psnr_by_rank, visible_cases=_psnr_by_rank_visible)
+    grade=_grade_psnr_by_rank, visible_cases=_psnr_by_rank_visible,
+    advice="compute the approximations and the PSNR yourself.")
 
 
 def check_psnr_by_rank(fn, *, forbidden=PSNR_BY_RANK.visible_forbidden, verbose=True):
@@ -268,28 +264,23 @@ def _gd_error_hint(exc):
     return ""
 
 
-def _check_gavish_donoho_threshold(fn, cases, *, check, coefficients=_gd_table, forbidden=(), verbose=True):
-    """Run ``gavish_donoho_threshold`` on ``cases = [(desc, s, shape, sigma, expected_tau, rtol)]``.
+def _grade_gavish_donoho_threshold(run, fname, case, coefficients=_gd_table):
+    """Grade one case ``(desc, s, shape, sigma, expected_tau, rtol)`` of ``gavish_donoho_threshold``.
 
     `coefficients(beta)` gives ``(lambda*(beta), omega(beta))`` for the diagnoses.
     """
-    advice = "compute the threshold with numpy yourself."
-    fname = _start(fn, check, "gavish_donoho_threshold", forbidden, advice)
-    for i, (desc, s, shape, sigma, expected, rtol) in enumerate(cases, 1):
-        if sigma is None:  # call without sigma: its default must be None
-            args, names, call = (s, shape), ("s", "shape"), f"{fname}(s, {shape})"
-        else:
-            args, names, call = (s, shape, sigma), ("s", "shape", "sigma"), f"{fname}(s, {shape}, sigma={sigma})"
-        got = _run(fn, args, names, call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice,
-                   error_hint=_gd_error_hint)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            value = float(_answer_scalar(got, call))
-            if not np.isfinite(value):
-                raise AssertionError(f"{call} is {value}: a division by zero?")
-            if not _close_scalar(value, expected, rtol):
-                hint = _gd_hint(value, expected, s, shape, sigma, coefficients)
-                raise AssertionError(f"{call} returned {value:.6g} but tau is {float(expected):.6g}: {hint}.")
-    _passed(check, len(cases), verbose)
+    _, s, shape, sigma, expected, rtol = case
+    if sigma is None:  # call without sigma: its default must be None
+        args, names, call = (s, shape), ("s", "shape"), f"{fname}(s, {shape})"
+    else:
+        args, names, call = (s, shape, sigma), ("s", "shape", "sigma"), f"{fname}(s, {shape}, sigma={sigma})"
+    got = run(args, names, call, _gd_error_hint)
+    value = float(_answer_scalar(got, call))
+    if not np.isfinite(value):
+        raise AssertionError(f"{call} is {value}: a division by zero?")
+    if not _close_scalar(value, expected, rtol):
+        hint = _gd_hint(value, expected, s, shape, sigma, coefficients)
+        raise AssertionError(f"{call} returned {value:.6g} but tau is {float(expected):.6g}: {hint}.")
 
 
 def _gavish_donoho_threshold_visible():
@@ -303,7 +294,9 @@ def _gavish_donoho_threshold_visible():
 
 GAVISH_DONOHO_THRESHOLD = Question(
     "gavish_donoho_threshold", "gavish_donoho_threshold(s, shape, sigma=None) -> float", cell="gavish_donoho",
-    points=(3, 3), runner=_check_gavish_donoho_threshold, visible_cases=_gavish_donoho_threshold_visible)
+    points=(3, 3),
+    grade=_grade_gavish_donoho_threshold, visible_cases=_gavish_donoho_threshold_visible,
+    advice="compute the threshold with numpy yourself.")
 
 
 def check_gavish_donoho_threshold(fn, *, forbidden=GAVISH_DONOHO_THRESHOLD.visible_forbidden, verbose=True):
@@ -393,43 +386,38 @@ def _denoise_error_hint(exc):
     return ""
 
 
-def _check_denoise_color(fn, cases, *, check, forbidden=(), verbose=True):
-    """Run ``denoise_color`` on ``cases = [(desc, image, k, expected)]``."""
-    advice = "compute the rank-k approximations with np.linalg.svd yourself."
-    fname = _start(fn, check, "denoise_color", forbidden, advice)
-    for i, (desc, image, k, expected) in enumerate(cases, 1):
-        call = f"{fname}(image, k={k})"
-        m, n, c = image.shape
-        got = _run(fn, (image, k), ("image", "k"), call=call, fname=fname, case=desc,
-                   forbidden=forbidden, advice=advice, error_hint=_denoise_error_hint)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            arr = _answer_array(got, call)
-            if arr.shape == (m, n):
-                raise AssertionError(
-                    f"{call} returned a gray image of shape {arr.shape}; return a colour image of shape "
-                    f"{image.shape}: one rank-k approximation per channel, np.stack(channels, axis=-1)."
-                )
-            if arr.shape == (c, m, n):
-                raise AssertionError(
-                    f"{call} has shape {arr.shape}, channels first; stack the channels along the last axis: "
-                    f"np.stack(channels, axis=-1) has shape {image.shape}."
-                )
-            arr = _answer_array(got, call, shape=image.shape, shape_hint=" (the shape of the input image)")
-            if np.issubdtype(arr.dtype, np.integer):
-                raise AssertionError(
-                    f"{call} has integer dtype {arr.dtype}; return floats in [0, 1] (the clipped "
-                    "approximations themselves), not an 8-bit image."
-                )
-            if _close(arr, expected, _effective_rtol(arr.dtype, _CHECK_RTOL), 1e-10):
-                continue
-            hint = _denoise_hint(arr.astype(np.float64), image, k, expected)
-            if not hint:
-                raise AssertionError(
-                    _mismatch_message(arr, expected, call, _CHECK_RTOL, 1e-10) + " Channel c of the answer is "
-                    "the rank-k approximation of image[..., c] (its own SVD), clipped to [0, 1]."
-                )
-            raise AssertionError(f"{call} is not the expected image: {hint}.")
-    _passed(check, len(cases), verbose)
+def _grade_denoise_color(run, fname, case):
+    """Grade one case ``(desc, image, k, expected)`` of ``denoise_color``."""
+    _, image, k, expected = case
+    call = f"{fname}(image, k={k})"
+    m, n, c = image.shape
+    got = run((image, k), ("image", "k"), call, _denoise_error_hint)
+    arr = _answer_array(got, call)
+    if arr.shape == (m, n):
+        raise AssertionError(
+            f"{call} returned a gray image of shape {arr.shape}; return a colour image of shape "
+            f"{image.shape}: one rank-k approximation per channel, np.stack(channels, axis=-1)."
+        )
+    if arr.shape == (c, m, n):
+        raise AssertionError(
+            f"{call} has shape {arr.shape}, channels first; stack the channels along the last axis: "
+            f"np.stack(channels, axis=-1) has shape {image.shape}."
+        )
+    arr = _answer_array(got, call, shape=image.shape, shape_hint=" (the shape of the input image)")
+    if np.issubdtype(arr.dtype, np.integer):
+        raise AssertionError(
+            f"{call} has integer dtype {arr.dtype}; return floats in [0, 1] (the clipped "
+            "approximations themselves), not an 8-bit image."
+        )
+    if _close(arr, expected, _effective_rtol(arr.dtype, _CHECK_RTOL), 1e-10):
+        return
+    hint = _denoise_hint(arr.astype(np.float64), image, k, expected)
+    if not hint:
+        raise AssertionError(
+            _mismatch_message(arr, expected, call, _CHECK_RTOL, 1e-10) + " Channel c of the answer is "
+            "the rank-k approximation of image[..., c] (its own SVD), clipped to [0, 1]."
+        )
+    raise AssertionError(f"{call} is not the expected image: {hint}.")
 
 
 def _denoise_color_visible():
@@ -439,7 +427,8 @@ def _denoise_color_visible():
 
 DENOISE_COLOR = Question(
     "denoise_color", "denoise_color(image, k) -> (m, n, 3) ndarray", cell="denoise_color", points=(2, 2),
-    runner=_check_denoise_color, visible_cases=_denoise_color_visible)
+    grade=_grade_denoise_color, visible_cases=_denoise_color_visible,
+    advice="compute the rank-k approximations with np.linalg.svd yourself.")
 
 
 def check_denoise_color(fn, *, forbidden=DENOISE_COLOR.visible_forbidden, verbose=True):

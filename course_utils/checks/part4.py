@@ -14,8 +14,7 @@ import numpy as np
 
 from .._validation import as_matrix
 from ._core import (
-    Question, _CHECK_RTOL, _VARIANCE, _answer_array, _case, _check_energy_rank, _close, _mismatch_message,
-    _passed, _run, _short, _start,
+    Question, _CHECK_RTOL, _VARIANCE, _answer_array, _check_energy_rank, _close, _mismatch_message, _short,
 )
 
 __all__ = [
@@ -171,40 +170,36 @@ def _unpack(got, call, m, n, k):
     return comps, ratio, scores
 
 
-def _check_pca(fn, cases, *, check, forbidden=PCA_FORBIDDEN, verbose=True):
-    """Run ``pca_svd`` on ``cases = [(desc, X, k, (components, ratio, scores))]``, grading signs per component."""
-    fname = _start(fn, check, "pca_svd", forbidden, _PCA_ADVICE)
-    for i, (desc, X, k, (exp_comps, exp_ratio, exp_scores)) in enumerate(cases, 1):
-        m, n = np.shape(X)
-        call = f"{fname}(X, k={k})"
-        got = _run(fn, (X, k), ("X", "k"), call=call, fname=fname, case=desc, forbidden=forbidden,
-                   advice=_PCA_ADVICE)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            comps, ratio, scores = _unpack(got, call, m, n, k)
-            name = f"explained_variance_ratio (returned by {call})"
-            message = _mismatch_message(ratio, exp_ratio, name, _CHECK_RTOL, 1e-10)
-            if message:
-                hint = _ratio_hint(ratio.astype(np.float64), X, k, exp_ratio)
-                raise AssertionError(f"{name} is {_short(ratio)} but should be {_short(exp_ratio)}: {hint}."
-                                     if hint else message + " It is s_i**2 / sum(s**2), s the singular values "
-                                     "of the centred X.")
-            name = f"components (returned by {call})"
-            signs = _sign_align(comps.astype(np.float64), exp_comps)
-            message = _mismatch_message(comps * signs[:, None].astype(comps.dtype), exp_comps, name,
-                                        _CHECK_RTOL, 1e-10)
-            if message:
-                hint = _components_hint(comps.astype(np.float64), X, k, exp_comps)
-                raise AssertionError(f"{name} are wrong (compared up to the sign of each row): {hint}."
-                                     if hint else message + " (compared up to the sign of each row; the "
-                                     "components are the first k rows of Vt, X_c = U S Vt)")
-            name = f"scores (returned by {call})"
-            aligned = exp_scores * signs  # the expected scores, with the signs of the student's components
-            message = _mismatch_message(scores, aligned, name, _CHECK_RTOL, 1e-10)
-            if message:
-                hint = _scores_hint(scores.astype(np.float64), X, k, comps.astype(np.float64), aligned)
-                raise AssertionError(f"{name} are wrong: {hint}." if hint else message + " The scores are "
-                                     "X_c @ components.T, i.e. U[:, :k] * s[:k] (signs as in your components).")
-    _passed(check, len(cases), verbose)
+def _grade_pca(run, fname, case):
+    """Grade one case ``(desc, X, k, (components, ratio, scores))`` of ``pca_svd``, grading signs per component."""
+    _, X, k, (exp_comps, exp_ratio, exp_scores) = case
+    m, n = np.shape(X)
+    call = f"{fname}(X, k={k})"
+    got = run((X, k), ("X", "k"), call)
+    comps, ratio, scores = _unpack(got, call, m, n, k)
+    name = f"explained_variance_ratio (returned by {call})"
+    message = _mismatch_message(ratio, exp_ratio, name, _CHECK_RTOL, 1e-10)
+    if message:
+        hint = _ratio_hint(ratio.astype(np.float64), X, k, exp_ratio)
+        raise AssertionError(f"{name} is {_short(ratio)} but should be {_short(exp_ratio)}: {hint}."
+                             if hint else message + " It is s_i**2 / sum(s**2), s the singular values "
+                             "of the centred X.")
+    name = f"components (returned by {call})"
+    signs = _sign_align(comps.astype(np.float64), exp_comps)
+    message = _mismatch_message(comps * signs[:, None].astype(comps.dtype), exp_comps, name,
+                                _CHECK_RTOL, 1e-10)
+    if message:
+        hint = _components_hint(comps.astype(np.float64), X, k, exp_comps)
+        raise AssertionError(f"{name} are wrong (compared up to the sign of each row): {hint}."
+                             if hint else message + " (compared up to the sign of each row; the "
+                             "components are the first k rows of Vt, X_c = U S Vt)")
+    name = f"scores (returned by {call})"
+    aligned = exp_scores * signs  # the expected scores, with the signs of the student's components
+    message = _mismatch_message(scores, aligned, name, _CHECK_RTOL, 1e-10)
+    if message:
+        hint = _scores_hint(scores.astype(np.float64), X, k, comps.astype(np.float64), aligned)
+        raise AssertionError(f"{name} are wrong: {hint}." if hint else message + " The scores are "
+                             "X_c @ components.T, i.e. U[:, :k] * s[:k] (signs as in your components).")
 
 
 def _pca_visible():
@@ -219,7 +214,8 @@ def _pca_visible():
 
 PCA_SVD = Question(
     "pca", "pca_svd(X, k) -> (components, explained_variance_ratio, scores)", cell="pca", points=(2, 3),
-    runner=_check_pca, visible_cases=_pca_visible, forbidden=PCA_FORBIDDEN, visible_forbidden=PCA_FORBIDDEN)
+    grade=_grade_pca, visible_cases=_pca_visible, forbidden=PCA_FORBIDDEN, visible_forbidden=PCA_FORBIDDEN,
+    advice=_PCA_ADVICE)
 
 
 def check_pca(fn, *, forbidden=PCA_SVD.visible_forbidden, verbose=True):

@@ -1,7 +1,7 @@
 """Hidden checks of the week-5 assignment (instructor only).
 
 The hidden test cells of ``source/`` call ``hidden_check_<question>(fn)`` with
-the student's function when grading.  Each runs the same runner as the visible
+the student's function when grading.  Each runs the same ``Question.run`` as the visible
 check in :mod:`course_utils.checks` (so the messages and diagnoses are the
 same) on more cases: bigger and odder shapes, extreme scales, round-off,
 float32 input, real images.  The expected answers come from
@@ -89,7 +89,7 @@ def _gd_coefficients(beta):
 
 
 def _hidden(question, cases, **options):
-    """``hidden_check_<name>(fn, *, verbose=True)``: the runner of `question` on the hidden ``cases()``."""
+    """``hidden_check_<name>(fn, *, verbose=True)``: `question` graded on the hidden ``cases()``."""
 
     def check(fn, *, verbose=True):
         question.run(fn, cases(), check=check.__name__, verbose=verbose, **options)
