@@ -154,42 +154,16 @@ def _mismatch_message(arr, expected, name, rtol, atol):
 
 
 def assert_array_answer(actual, expected, *, name, rtol=1e-6, atol=1e-8):
-    """Assert that an array answer equals the expected array.
+    """Assert that the array answer `actual` (called `name` in messages) equals `expected`.
 
-    Checks, in this order, that `actual` is not None (a function that forgot
-    to ``return``), is a single numeric real array, has the expected shape
-    (saying so when it is transposed), holds no NaN/inf, and matches the
-    expected values.
+    Checks, in this order, that `actual` is not None (a function that forgot to
+    ``return``), is a single numeric real array, has the expected shape (saying
+    so when it is transposed), holds no NaN/inf, and matches within ``atol +
+    rtol * max|expected|`` (`rtol` loosened to ``1000 * eps`` for float32).  The
+    message names the largest error and where it is, with a hint for integer or
+    uint8 (wrapped-around) answers, transposed or negated answers, and values far
+    outside the expected range.
 
-    Parameters
-    ----------
-    actual : array_like
-        The student's answer.
-    expected : array_like
-        The correct answer, computed independently.
-    name : str
-        How the answer is called in messages, e.g. ``"pinv_svd(A)"``.
-    rtol : float, optional
-        Relative tolerance, relative to the largest absolute entry of
-        `expected` (so entries that are zero in exact arithmetic do not fail
-        on round-off).  Loosened to ``1000 * eps`` for float32 answers.
-    atol : float, optional
-        Absolute tolerance.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        With a message naming the first problem found: None, wrong type,
-        wrong shape, NaN/inf, or the largest error and where it is (with a
-        hint for integer/uint8 answers, transposed or negated answers, and
-        values far outside the expected range).
-
-    Examples
-    --------
     >>> assert_array_answer(np.eye(2), np.eye(2), name="I")
     >>> assert_array_answer(np.ones((2, 3)), np.ones((3, 2)), name="X")
     Traceback (most recent call last):
@@ -229,31 +203,8 @@ def _answer_scalar(actual, name):
 
 
 def assert_scalar_answer(actual, expected, *, name, rtol=1e-6, atol=1e-8):
-    """Assert that a real-number answer equals the expected number.
+    """Assert that the single real number `actual` is within ``atol + rtol * |expected|`` of `expected`.
 
-    Parameters
-    ----------
-    actual : float
-        The student's answer (Python or numpy scalar, or a 0-d array).
-    expected : float
-        The correct value.
-    name : str
-        How the answer is called in messages.
-    rtol, atol : float, optional
-        ``|actual - expected| <= atol + rtol * |expected|`` passes.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        If `actual` is None, not a single real number, NaN/inf, or not close
-        to `expected`.
-
-    Examples
-    --------
     >>> assert_scalar_answer(0.5 + 1e-12, 0.5, name="ratio")
     """
     value = _answer_scalar(actual, name)
@@ -279,36 +230,13 @@ def _answer_int(actual, name):
 
 
 def assert_integer_answer(actual, expected, *, name, what="the answer", hint=""):
-    """Assert that an integer answer (a rank, a count) equals the expected one.
+    """Assert that an integer answer (a rank, a count) equals `expected`, appending `hint` when it does not.
 
     Python ints and numpy integers (``np.int64`` from ``np.sum(mask)``) are
     accepted; bools and floats, even whole ones such as ``2.0``, are not,
-    because the answer is used as a slice bound.
+    because the answer is used as a slice bound.  The message reads
+    ``"<name> returned 3 but <what> is 2: <hint>"``.
 
-    Parameters
-    ----------
-    actual : int
-        The student's answer.
-    expected : int
-        The correct value.
-    name : str
-        How the answer is called in messages, e.g. ``"numerical_rank(A)"``.
-    what : str, optional
-        What the expected value is, e.g. ``"the rank"``.
-    hint : str, optional
-        Diagnosis appended to the message when the value is wrong.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        ``"numerical_rank(A) returned 3 but the rank is 2: <hint>"``.
-
-    Examples
-    --------
     >>> assert_integer_answer(np.int64(2), 2, name="numerical_rank(A)", what="the rank")
     """
     value = _answer_int(actual, name)
@@ -319,31 +247,12 @@ def assert_integer_answer(actual, expected, *, name, what="the answer", hint="")
 
 
 def assert_orthonormal_columns(Q, name, *, atol=None):
-    """Assert that the columns of `Q` are orthonormal (``Q^T Q = I``).
+    """Assert that the columns of `Q` (e.g. ``U`` or ``Vt.T``) are orthonormal, ``||Q^T Q - I||_2 <= atol``.
 
-    Parameters
-    ----------
-    Q : (m, p) array_like
-        Matrix to test, e.g. ``U`` or ``Vt.T``.
-    name : str
-        How `Q` is called in messages.
-    atol : float, optional
-        Largest allowed spectral norm of ``Q^T Q - I``; default ``1e-8``
-        (``1000 * eps`` for float32).
+    `atol` defaults to 1e-8 (``1000 * eps`` for float32).  Diagnoses: rows
+    orthonormal instead of columns (Vt passed where V was expected), more
+    columns than rows, orthogonal columns that are not unit length.
 
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        ``"U is not orthonormal: ||U^T U - I|| = 0.3"``, with a hint when the
-        columns are orthogonal but not unit length, when there are more
-        columns than rows, or when the rows (not the columns) are orthonormal.
-
-    Examples
-    --------
     >>> assert_orthonormal_columns(np.eye(3)[:, :2], "U")
     """
     arr = _answer_array(Q, name, ndim=2)
@@ -373,31 +282,11 @@ def assert_orthonormal_columns(Q, name, *, atol=None):
 
 
 def assert_is_rank(M, k, name, *, rtol=None):
-    """Assert that the matrix `M` has rank `k`.
+    """Assert that the matrix `M` has rank `k` (singular values above ``rtol * sigma_1``).
 
-    Parameters
-    ----------
-    M : (m, n) array_like
-        Matrix to test, e.g. a rank-k reconstruction.
-    k : int
-        Expected rank.
-    name : str
-        How `M` is called in messages.
-    rtol : float, optional
-        Singular values above ``rtol * sigma_1`` count.  Default: numpy's
-        ``max(m, n) * eps`` of the dtype of `M`.
+    `rtol` defaults to numpy's ``max(m, n) * eps`` of the dtype of `M`.
+    Diagnoses: one too many (k+1 terms kept), one too few (k-1).
 
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        ``"X has rank 3 but should have rank 2: one too many ..."``.
-
-    Examples
-    --------
     >>> assert_is_rank(np.outer([1.0, 2.0], [3.0, 4.0]), 1, "X")
     """
     arr = _answer_array(M, name, ndim=2)
@@ -472,41 +361,20 @@ def _pinv_hints(A, X, eps=_EPS):
 
 
 def assert_penrose_conditions(A, X, name, *, rtol=1e-6):
-    """Assert that `X` is the Moore-Penrose pseudo-inverse of `A`.
+    """Assert that `X` (the answer, called `name`) is the Moore-Penrose pseudo-inverse of `A`.
 
     Checks the four Penrose conditions, which define ``A+`` uniquely::
 
         A A+ A = A,   A+ A A+ = A+,   (A A+)^T = A A+,   (A+ A)^T = A+ A
 
-    Parameters
-    ----------
-    A : (m, n) array_like
-        The matrix.
-    X : (n, m) array_like
-        The candidate pseudo-inverse (the student's answer).
-    name : str
-        How `X` is called in messages, e.g. ``"pinv_svd(A)"``.
-    rtol : float, optional
-        Tolerance on the errors of the conditions, measured relative to the
-        largest entry of `A` (first), of `X` (second), and absolutely for the
-        projectors (third, fourth).  Loosened for float32 answers.
+    their errors measured relative to the largest entry of `A` (first), of `X`
+    (second), and absolutely (third, fourth), within `rtol` (loosened for
+    float32 answers).  The message names the first failed condition, with a
+    diagnosis: singular values not inverted (``X = A.T``), round-off zeros
+    inverted into huge numbers, ``U S+ V^T`` instead of ``V S+ U^T``, nonzero
+    singular values dropped.  A `A` that is not a finite real matrix raises
+    TypeError or ValueError.
 
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        Naming the first failed condition and its error, with a diagnosis
-        when recognisable: singular values not inverted (``X = A.T``),
-        round-off zeros inverted into huge numbers, ``U S+ V^T`` instead of
-        ``V S+ U^T``, nonzero singular values dropped.
-    TypeError, ValueError
-        If `A` itself is not a finite real matrix.
-
-    Examples
-    --------
     >>> A = np.array([[1.0, 0.0], [0.0, 2.0], [0.0, 0.0]])
     >>> assert_penrose_conditions(A, np.linalg.pinv(A), "X")
     """

@@ -170,37 +170,18 @@ def _message(name, dotted, via, advice):
 
 
 def assert_no_forbidden_calls(fn, forbidden=DEFAULT_FORBIDDEN, *, name=None, advice=_DEFAULT_ADVICE):
-    """Assert that `fn` holds none of the `forbidden` routines, before it runs.
+    """Assert that `fn` holds none of the `forbidden` routines (dotted names), before it runs.
 
     `fn` itself, the globals its code names, its closure cells and defaults
     (``functools.partial`` included), and the same for the student's helper
-    functions it names (functions of the same global namespace), are
-    compared by identity with the forbidden routines.  Uses that go through
-    a module attribute (``np.linalg.pinv``) are caught while `fn` runs, by
-    :func:`forbid_calls`.
+    functions it names (functions of the same global namespace), are compared
+    by identity with the forbidden routines.  Uses that go through a module
+    attribute (``np.linalg.pinv``) are caught while `fn` runs, by
+    :func:`forbid_calls`.  The :class:`ForbiddenCallError` reads ``"<name> calls
+    numpy.linalg.pinv (through your function <helper>), which this question
+    forbids: <advice>"``; an entry of `forbidden` that is not an importable dotted
+    name raises TypeError or ValueError.
 
-    Parameters
-    ----------
-    fn : callable
-        The student's function.
-    forbidden : sequence of str, optional
-        Dotted names of the forbidden routines; default :data:`DEFAULT_FORBIDDEN`.
-    name : str, optional
-        Name used in the message; default ``fn.__name__``.
-    advice : str, optional
-        What to do instead, ending the message.
-
-    Raises
-    ------
-    ForbiddenCallError
-        (an ``AssertionError``) ``"pinv_svd calls numpy.linalg.pinv, which
-        this question forbids: build the pseudo-inverse from np.linalg.svd
-        yourself."``
-    TypeError, ValueError
-        If an entry of `forbidden` is not an importable dotted name.
-
-    Examples
-    --------
     >>> from numpy.linalg import pinv as p
     >>> def transpose(A):  # holds nothing forbidden (and answers no question)
     ...     return A.T
@@ -234,29 +215,14 @@ def _student_chain(name):
 
 @contextlib.contextmanager
 def forbid_calls(forbidden=DEFAULT_FORBIDDEN, *, name="your function", advice=_DEFAULT_ADVICE):
-    """Context manager: make the `forbidden` routines raise while it is active.
+    """Context manager: make the `forbidden` routines raise :class:`ForbiddenCallError` while it is active.
 
     Each forbidden routine is temporarily replaced, on its module, by a
-    function raising :class:`ForbiddenCallError`; the originals are restored
-    on exit, also after an exception.  A call whose error the code inside
+    function that raises, naming `name` (the student's function), the student's
+    helpers on the call stack, and the `advice`; the originals are restored on
+    exit, also after an exception.  A call whose error the code inside
     swallows still fails, on exit.
 
-    Parameters
-    ----------
-    forbidden : sequence of str, optional
-        Dotted names; default :data:`DEFAULT_FORBIDDEN`.
-    name : str, optional
-        Name of the student's function, used in the message.
-    advice : str, optional
-        What to do instead, ending the message.
-
-    Raises
-    ------
-    ForbiddenCallError
-        When a forbidden routine is called inside the block.
-
-    Examples
-    --------
     >>> import numpy as np
     >>> with forbid_calls(name="pinv_svd"):  # doctest: +ELLIPSIS
     ...     np.linalg.pinv(np.eye(2))
