@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import linalg, metrics
-from .._validation import _as_real_array, _check_finite, as_matrix, as_vector, check_rank
+from .._validation import _as_real_array, _check_finite, as_matrix, as_vector, check_rank, check_ranks
 
 __all__ = [
     "numerical_rank",
@@ -34,15 +34,6 @@ __all__ = [
     "gavish_donoho_threshold",
     "denoise_color",
 ]
-
-
-def _ranks(ks, limit):
-    """Validate a non-empty 1-D sequence of ranks, each ``0 <= k <= limit``; return a list of ints."""
-    if isinstance(ks, (str, bytes)) or np.ndim(ks) != 1:
-        raise TypeError(f"ks must be a sequence of ranks such as [1, 5, 20]; got {ks!r}.")
-    if len(ks) == 0:
-        raise ValueError("ks is empty; pass at least one rank, e.g. ks=[1, 5, 20].")
-    return [check_rank(k, limit, f"ks[{i}]") for i, k in enumerate(ks)]
 
 
 # --------------------------------------------------------------------------- part 1
@@ -117,7 +108,7 @@ def to_uint8_image(image):
 def rank_errors(image, ks):
     """Question 6: ``||A - A_k||_F / ||A||_F = sqrt(sum(s[k:]**2) / sum(s**2))`` for each k, from one SVD."""
     A = as_matrix(image, "image")
-    ks = _ranks(ks, min(A.shape))
+    ks = check_ranks(ks, min(A.shape))
     s = linalg.svd(A).s
     norm = float(np.linalg.norm(s))
     if norm == 0:
@@ -142,7 +133,7 @@ def psnr_by_rank(noisy, clean, ks):
     clean = as_matrix(clean, "clean")
     if noisy.shape != clean.shape:
         raise ValueError(f"noisy has shape {noisy.shape} but clean has shape {clean.shape}; they must match.")
-    ks = _ranks(ks, min(noisy.shape))
+    ks = check_ranks(ks, min(noisy.shape))
     approx = linalg.reconstruct_many(noisy, ks)
     return np.array([metrics.psnr(clean, approx[k], data_range=1.0) for k in ks])
 
