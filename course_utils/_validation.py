@@ -12,7 +12,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_matrix", "as_vector", "check_rank", "check_positive", "check_fraction", "precision_eps"]
+__all__ = ["as_matrix", "as_vector", "check_rank", "check_ranks", "check_positive", "check_fraction", "precision_eps"]
 
 
 def _as_real_array(x, name):
@@ -215,6 +215,18 @@ def check_rank(k, limit, name="k"):
             "Choose a rank in that range."
         )
     return k
+
+
+def check_ranks(ks, limit, *, single_hint=""):
+    """Return the ranks `ks` (a non-empty 1-D sequence, each ``0 <= k <= limit``) as a list of ints.
+
+    `single_hint` ends the TypeError for a single number, e.g. where to pass one rank.
+    """
+    if isinstance(ks, (str, bytes)) or np.ndim(ks) != 1:
+        raise TypeError(f"ks must be a sequence of ranks such as [1, 5, 20]; got {ks!r}.{single_hint}")
+    if len(ks) == 0:
+        raise ValueError("ks is empty; pass at least one rank, e.g. ks=[1, 5, 20].")
+    return [check_rank(k, limit, f"ks[{i}]") for i, k in enumerate(ks)]
 
 
 def check_positive(x, name, *, allow_zero=False):

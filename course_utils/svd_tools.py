@@ -17,7 +17,7 @@ import numpy as np
 from scipy.sparse.linalg import svds
 from sklearn.utils.extmath import randomized_svd
 
-from ._validation import as_matrix, as_vector, check_rank
+from ._validation import as_matrix, as_vector, check_rank, check_ranks
 
 __all__ = ["SVD", "svd", "reconstruct", "reconstruct_many", "truncated_svd", "truncation_error_report"]
 
@@ -223,14 +223,7 @@ def reconstruct_many(A, ks, *, factors=None):
     """
     A = as_matrix(A)
     m, n = A.shape
-    if isinstance(ks, (str, bytes)) or np.ndim(ks) != 1:
-        raise TypeError(
-            f"ks must be a sequence of ranks such as [1, 5, 20]; got {ks!r}. "
-            "For a single rank use reconstruct(A, k)."
-        )
-    if len(ks) == 0:
-        raise ValueError("ks is empty; pass at least one rank, e.g. ks=[1, 5, 20].")
-    ranks = sorted({check_rank(k, min(m, n), f"ks[{i}]") for i, k in enumerate(ks)})
+    ranks = sorted(set(check_ranks(ks, min(m, n), single_hint=" For a single rank use reconstruct(A, k).")))
     U, s, Vt = _factors_for(A, ranks[-1], factors)
     out = {}
     current = np.zeros((m, n))

@@ -759,18 +759,30 @@ FORBIDDEN_CELLS = {
 }
 
 
+#: The forms that hold the routine before the run: assert_no_forbidden_calls reports them (the others are
+#: module attributes, imports, getattr or eval, which forbid_calls blocks while the function runs).
+HELD_BEFORE_THE_RUN = {"from numpy.linalg import pinv as p", "closure", "default argument", "functools.partial",
+                       "the routine itself"}
+
+
 @pytest.mark.parametrize("form", list(FORBIDDEN_CELLS))
 def test_forbidden_calls_are_detected_for_every_alias(form):
     fn = cell(FORBIDDEN_CELLS[form], "pinv_svd")
     pattern = (
-        r"^(your function )?pinv_svd (calls|uses|looks up|evaluates|is) .*this question forbids.*"
-        r": build the result from np\.linalg\.svd yourself\.$"
+        r"^(pinv_svd calls|your function pinv is) (numpy|scipy)\.linalg\.(pinv|pinvh|lstsq)\b.*this question "
+        r"forbids: build the pseudo-inverse from np\.linalg\.svd yourself\.$"
     )
-    with pytest.raises(ForbiddenCallError, match=pattern) as info:
-        assert_no_forbidden_calls(fn, name="pinv_svd")
-    assert re.search(r"(numpy|scipy)\.linalg\.(pinv|pinvh|lstsq)\b", str(info.value))
-    with pytest.raises(ForbiddenCallError, match=r"build the pseudo-inverse from np\.linalg\.svd yourself"):
-        check_pinv(fn)
+    if form == "lru_cache decorator":  # it never runs: numpy arrays are not hashable
+        with pytest.raises(AssertionError, match=r"raised TypeError .*unhashable type"):
+            check_pinv(fn)
+    else:
+        with pytest.raises(ForbiddenCallError, match=pattern):
+            check_pinv(fn)
+    if form in HELD_BEFORE_THE_RUN:
+        with pytest.raises(ForbiddenCallError, match=r"build the result from np\.linalg\.svd yourself\.$"):
+            assert_no_forbidden_calls(fn, name="pinv_svd")
+    else:
+        assert_no_forbidden_calls(fn, name="pinv_svd")  # nothing held: caught while it runs
 
 
 def test_forbidden_message_wording():
@@ -782,13 +794,39 @@ def test_forbidden_message_wording():
         "from np.linalg.svd yourself."
     )
     helper = cell(FORBIDDEN_CELLS["helper two levels deep"], "pinv_svd")
-    with pytest.raises(ForbiddenCallError, match=r"through your function _middle -> _deep"):
-        assert_no_forbidden_calls(helper)
+    with pytest.raises(ForbiddenCallError, match=r"^pinv_svd calls numpy\.linalg\.pinv \(through your function "
+                                                 r"_middle -> _deep\), which this question forbids"):
+        check_pinv(helper)
 
 
-def test_helpers_are_followed_only_to_max_depth():
-    fn = cell(FORBIDDEN_CELLS["helper two levels deep"], "pinv_svd")
-    assert_no_forbidden_calls(fn, max_depth=1)  # _deep is one level too far
+def test_an_alias_held_by_a_helper_is_reported_before_the_run():
+    fn = cell("""
+        from numpy.linalg import pinv as P
+        def _deep(M):
+            return P(M)
+        def _middle(M):
+            return _deep(M)
+        def pinv_svd(A):
+            return _middle(A)
+    """, "pinv_svd")
+    with pytest.raises(ForbiddenCallError, match=r"^pinv_svd calls numpy\.linalg\.pinv \(through your function "
+                                                 r"_middle -> _deep\), which this question forbids"):
+        assert_no_forbidden_calls(fn)
+
+
+def test_a_forbidden_call_whose_error_is_swallowed_still_fails():
+    fn = cell("""
+        import numpy as np
+        def pinv_svd(A):
+            try:
+                return np.linalg.pinv(A)
+            except Exception:  # the guard's error too
+                U, s, Vt = np.linalg.svd(A, full_matrices=False)
+                keep = s > max(A.shape) * np.finfo(float).eps * s[0]
+                return (Vt[keep].T / s[keep]) @ U[:, keep].T
+    """, "pinv_svd")
+    with pytest.raises(ForbiddenCallError, match=r"^pinv_svd calls numpy\.linalg\.pinv, which this question forbids"):
+        check_pinv(fn)
 
 
 def test_lstsq_min_norm_calling_a_forbidden_pinv_svd_is_caught():
@@ -869,10 +907,14 @@ def test_forbid_calls_restores_the_originals():
             assert np.linalg.pinv is not originals[0]
             scipy.linalg.lstsq(np.eye(2), np.ones(2))
     assert (np.linalg.pinv, np.linalg.lstsq, scipy.linalg.pinv, scipy.linalg.pinvh, scipy.linalg.lstsq) == originals
-    with forbid_calls(("numpy.linalg.matrix_rank",), name="f"):
-        np.linalg.svd(np.eye(2))  # other routines keep working
-        with pytest.raises(ForbiddenCallError):
-            np.linalg.matrix_rank(np.eye(2))
+    rank = np.linalg.matrix_rank
+    with pytest.raises(ForbiddenCallError, match=r"^f calls numpy\.linalg\.matrix_rank"):
+        with forbid_calls(("numpy.linalg.matrix_rank",), name="f"):
+            np.linalg.svd(np.eye(2))  # other routines keep working
+            with pytest.raises(ForbiddenCallError):
+                np.linalg.matrix_rank(np.eye(2))
+            # ... and the call, whose error was caught here, still fails on exit
+    assert np.linalg.matrix_rank is rank
 
 
 def test_custom_forbidden_list_and_bad_entries():
@@ -897,9 +939,3 @@ def test_a_pinv_of_the_students_own_module_is_not_a_forbidden_call():
         return mytools.pinv(A)
 
     assert_no_forbidden_calls(pinv_svd)
-
-    def pinv_svd_with_numpy(A):  # a pinv attribute beside numpy is numpy's, wherever it hangs
-        return np.asarray(A).pinv()
-
-    with pytest.raises(ForbiddenCallError, match=r"calls numpy\.linalg\.pinv"):
-        assert_no_forbidden_calls(pinv_svd_with_numpy)

@@ -25,22 +25,8 @@ from course_utils.reference import hidden
 from course_utils.reference import solutions as S
 
 EPS = np.finfo(float).eps
-QUESTIONS = [
-    ("numerical_rank", S.numerical_rank, "check_numerical_rank"),
-    ("pinv", S.pinv_svd, "check_pinv"),
-    ("lstsq_min_norm", S.lstsq_min_norm, "check_lstsq_min_norm"),
-    ("condition_numbers", S.condition_numbers, "check_condition_numbers"),
-    ("gram_eigenvalues", S.gram_eigenvalues, "check_gram_eigenvalues"),
-    ("eckart_young_errors", S.eckart_young_errors, "check_eckart_young_errors"),
-    ("rank_k_approx", S.rank_k_approx, "check_rank_k_approx"),
-    ("to_uint8_image", S.to_uint8_image, "check_to_uint8_image"),
-    ("rank_errors", S.rank_errors, "check_rank_errors"),
-    ("smallest_rank_for_energy", S.smallest_rank_for_energy, "check_smallest_rank_for_energy"),
-    ("psnr_by_rank", S.psnr_by_rank, "check_psnr_by_rank"),
-    ("gavish_donoho_threshold", S.gavish_donoho_threshold, "check_gavish_donoho_threshold"),
-    ("denoise_color", S.denoise_color, "check_denoise_color"),
-]
-QUESTIONS.append(("pca", S.pca_svd, "check_pca"))  # notebook 4
+# Every autograded function question, as course_utils.checks describes it: (name, reference answer, visible check).
+QUESTIONS = [(q.name, getattr(S, q.function), f"check_{q.name}") for q in checks.QUESTIONS.values()]
 
 
 def visible(question):
@@ -238,6 +224,26 @@ def test_every_question_has_a_visible_and_a_hidden_check():
     assert set(hidden.__all__) == {f"hidden_check_{q}" for q in names}
     assert {f"check_{q}" for q in names} <= set(checks.__all__)
     assert set(S.__all__) >= {fn.__name__ for _, fn, _ in QUESTIONS}
+
+
+def test_the_notebooks_grade_each_question_as_described():
+    """Each question's visible and hidden cells exist, call its checks and carry its points."""
+    import json
+
+    cells = {}
+    for path in sorted((pathlib.Path(__file__).parents[1] / "source" / "week5_svd").glob("*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if meta.get("grade"):
+                cells[meta["grade_id"]] = (meta["points"], "".join(cell["source"]))
+    for q in checks.QUESTIONS.values():
+        for which, points, check in (("visible", q.points[0], f"check_{q.name}("),
+                                     ("hidden", q.points[1], f"hidden_check_{q.name}(")):
+            grade_id = f"{q.cell}_{which}"
+            assert grade_id in cells, grade_id
+            assert cells[grade_id][0] == points, (grade_id, cells[grade_id][0], points)
+            assert re.search(r"\b" + re.escape(check), cells[grade_id][1]), (grade_id, check)
+        assert S.__dict__[q.function].__name__ == q.function
 
 
 def test_hidden_imports_only_course_utils_numpy_scipy_skimage():
@@ -974,8 +980,8 @@ def test_to_uint8_image_diagnoses_mistakes(check, fn, pattern, error):
 def test_forbidden_uint8_names_resolve_to_the_real_routines():
     entries = checks._resolve_forbidden(checks.UINT8_FORBIDDEN)
     assert [obj for *_, obj in entries] == [images.to_uint8, skimage.util.img_as_ubyte, skimage.util.img_as_ubyte]
-    with checks.forbid_calls(checks.UINT8_FORBIDDEN, name="f"):
-        with pytest.raises(ForbiddenCallError):
+    with pytest.raises(ForbiddenCallError, match=r"^f calls course_utils\.images\.to_uint8"):
+        with checks.forbid_calls(checks.UINT8_FORBIDDEN, name="f"):
             images.to_uint8(np.zeros((2, 2)))
     assert images.to_uint8 is entries[0][3]  # restored
     assert skimage.util.img_as_ubyte is entries[1][3]

@@ -199,8 +199,9 @@ def _questions():
 
     The variable questions (``k_99``, the rank choices) store numbers, not callables.
     """
-    checks = (getattr(hidden, name) for name in hidden.__all__)
-    return {re.search(r"Hidden check of ``(\w+)\(", check.__doc__).group(1): check for check in checks}
+    from course_utils.checks import QUESTIONS
+
+    return {q.function: getattr(hidden, f"hidden_check_{q.name}") for q in QUESTIONS.values()}
 
 
 def _reachable_callables(module_names):

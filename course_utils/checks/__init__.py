@@ -23,11 +23,17 @@ Design decisions
   ``course_utils.reference``, which students do not receive; the hidden
   checks there compute their expected answers and pass formulas
   (``coefficients=``) where the visible checks use literal tables.
-* Each question has a private runner (``_check_pinv(fn, cases, ...)``) that
-  runs the student's function on cases carrying their expected answers and
-  diagnoses the mistakes; a visible check builds a few cases, and the
-  instructor's hidden checks call the same runner with more cases, so both
-  give the same advice.
+* Each question is described once, by a :class:`Question` in :data:`QUESTIONS`
+  (``PINV``, ...): its name, contract, test cells and their points, the
+  routines the task forbids, its visible cases and how one case is graded
+  (``_grade_pinv``: run the student's function, compare with the case's
+  expected answer, diagnose the mistake).  ``Question.run`` grades a list of
+  cases: ``check_pinv`` runs it on the visible cases, the instructor's
+  ``hidden_check_pinv`` on more cases, so both give the same advice.  Every check takes the
+  student's function `fn` (and the visible ones ``forbidden=`` and
+  ``verbose=``), prints one line when all cases pass, and raises
+  ``AssertionError`` (``ForbiddenCallError`` for a forbidden routine) on the
+  first failed case.
 * Answers are compared through invariant quantities (reconstructions,
   projectors, Penrose conditions, singular values), never through raw ``U``
   or ``V`` whose signs are not unique.
@@ -52,127 +58,62 @@ Design decisions
 
 Layout
 ------
-``forbidden``  the forbidden routines: ``DEFAULT_FORBIDDEN``, ``UINT8_FORBIDDEN``,
+``forbidden``  the forbidden routines: ``DEFAULT_FORBIDDEN``, ``RANK_FORBIDDEN``, ``SVD_FORBIDDEN``, ``UINT8_FORBIDDEN``,
                ``ForbiddenCallError``, ``assert_no_forbidden_calls``, ``forbid_calls``.
-``_core``      tolerances, the generic ``assert_*`` helpers, running the student's function.
+``_core``      :class:`Question`, tolerances, the generic ``assert_*`` helpers, running the student's function.
 ``part1``      checks of notebook 1 (rank, pinv, least squares, condition numbers,
                Gram eigenvalues, Eckart-Young).
 ``part2``      checks of notebook 2 (rank-k images, uint8, errors by rank, energy rank).
 ``part3``      checks of notebook 3 (PSNR by rank, Gavish-Donoho, colour denoising,
                the three rank choices).
+``part4``      checks of notebook 4 (PCA, the rank choice ``k_90``).
 
 Import from ``course_utils.checks``; the submodules are an implementation detail.
 """
 
 from ._core import (
-    assert_array_answer,
-    assert_integer_answer,
-    assert_is_rank,
-    assert_orthonormal_columns,
-    assert_penrose_conditions,
-    assert_scalar_answer,
+    Question, assert_array_answer, assert_integer_answer, assert_is_rank, assert_orthonormal_columns,
+    assert_penrose_conditions, assert_scalar_answer,
 )
 from .forbidden import (
-    DEFAULT_FORBIDDEN,
-    UINT8_FORBIDDEN,
-    ForbiddenCallError,
-    assert_no_forbidden_calls,
+    DEFAULT_FORBIDDEN, RANK_FORBIDDEN, SVD_FORBIDDEN, UINT8_FORBIDDEN, ForbiddenCallError, assert_no_forbidden_calls,
     forbid_calls,
 )
 from .part1 import (
-    check_condition_numbers,
-    check_eckart_young_errors,
-    check_gram_eigenvalues,
-    check_lstsq_min_norm,
-    check_numerical_rank,
-    check_pinv,
+    CONDITION_NUMBERS, ECKART_YOUNG_ERRORS, GRAM_EIGENVALUES, LSTSQ_MIN_NORM, NUMERICAL_RANK, PINV,
+    check_condition_numbers, check_eckart_young_errors, check_gram_eigenvalues, check_lstsq_min_norm,
+    check_numerical_rank, check_pinv,
 )
 from .part2 import (
-    check_energy_rank_choice,
-    check_rank_errors,
-    check_rank_k_approx,
-    check_smallest_rank_for_energy,
-    check_to_uint8_image,
+    RANK_ERRORS, RANK_K_APPROX, SMALLEST_RANK_FOR_ENERGY, TO_UINT8_IMAGE, check_energy_rank_choice,
+    check_rank_errors, check_rank_k_approx, check_smallest_rank_for_energy, check_to_uint8_image,
 )
 from .part3 import (
-    GD_UNKNOWN_RTOL,
-    check_denoise_color,
-    check_gavish_donoho_threshold,
-    check_k_best,
-    check_k_energy,
-    check_k_gd,
-    check_psnr_by_rank,
+    DENOISE_COLOR, GAVISH_DONOHO_THRESHOLD, GD_UNKNOWN_RTOL, PSNR_BY_RANK, check_denoise_color,
+    check_gavish_donoho_threshold, check_k_best, check_k_energy, check_k_gd, check_psnr_by_rank,
 )
+from .part4 import PCA_FORBIDDEN, PCA_SVD, check_pca, check_pca_rank_choice
 
-# Private runners and case builders, re-exported for the instructor's hidden checks
-# (course_utils.reference.hidden) and the tests, which use them as ``checks._name``.
+# Case builders, for the instructor's hidden checks (course_utils.reference.hidden) and the tests.
 from ._core import _matrix  # noqa: F401
 from .forbidden import _resolve_forbidden  # noqa: F401
-from .part1 import (  # noqa: F401
-    _check_condition_numbers,
-    _check_eckart_young_errors,
-    _check_gram_eigenvalues,
-    _check_lstsq_min_norm,
-    _check_numerical_rank,
-    _check_pinv,
-    _condition_cases,
-    _eckart_young_cases,
-    _numerical_rank_cases,
-)
-from .part2 import (  # noqa: F401
-    _check_rank_errors,
-    _check_rank_k_approx,
-    _check_smallest_rank_for_energy,
-    _check_to_uint8_image,
-    _rank_k_cases,
-    _smooth_image,
-    _uint8_cases,
-)
-from .part3 import (  # noqa: F401
-    _check_denoise_color,
-    _check_gavish_donoho_threshold,
-    _check_psnr_by_rank,
-    _colour_image,
-    _denoise_cases,
-    _gd_candidates,
-    _gd_cases,
-    _per_channel,
-)
+from .part1 import _condition_cases, _eckart_young_cases, _numerical_rank_cases  # noqa: F401
+from .part2 import _rank_k_cases, _smooth_image, _uint8_cases  # noqa: F401
+from .part3 import _colour_image, _denoise_cases, _gd_candidates, _gd_cases, _per_channel  # noqa: F401
+
+#: Every autograded function question, in the order of the notebooks: ``{name: Question}``.
+QUESTIONS = {q.name: q for q in (
+    NUMERICAL_RANK, PINV, LSTSQ_MIN_NORM, CONDITION_NUMBERS, GRAM_EIGENVALUES, ECKART_YOUNG_ERRORS,
+    RANK_K_APPROX, TO_UINT8_IMAGE, RANK_ERRORS, SMALLEST_RANK_FOR_ENERGY,
+    PSNR_BY_RANK, GAVISH_DONOHO_THRESHOLD, DENOISE_COLOR, PCA_SVD,
+)}
 
 __all__ = [
-    "DEFAULT_FORBIDDEN",
-    "UINT8_FORBIDDEN",
-    "GD_UNKNOWN_RTOL",
-    "ForbiddenCallError",
-    "assert_array_answer",
-    "assert_scalar_answer",
-    "assert_integer_answer",
-    "assert_orthonormal_columns",
-    "assert_penrose_conditions",
-    "assert_is_rank",
-    "assert_no_forbidden_calls",
-    "forbid_calls",
-    "check_numerical_rank",
-    "check_pinv",
-    "check_lstsq_min_norm",
-    "check_condition_numbers",
-    "check_gram_eigenvalues",
-    "check_eckart_young_errors",
-    "check_rank_k_approx",
-    "check_to_uint8_image",
-    "check_rank_errors",
-    "check_smallest_rank_for_energy",
-    "check_psnr_by_rank",
-    "check_gavish_donoho_threshold",
-    "check_denoise_color",
-    "check_energy_rank_choice",
-    "check_k_gd",
-    "check_k_energy",
-    "check_k_best",
+    "QUESTIONS", "Question",
+    "DEFAULT_FORBIDDEN", "RANK_FORBIDDEN", "SVD_FORBIDDEN", "UINT8_FORBIDDEN", "PCA_FORBIDDEN", "GD_UNKNOWN_RTOL",
+    "ForbiddenCallError", "assert_no_forbidden_calls", "forbid_calls",
+    "assert_array_answer", "assert_scalar_answer", "assert_integer_answer", "assert_orthonormal_columns",
+    "assert_penrose_conditions", "assert_is_rank",
+    *(f"check_{name}" for name in QUESTIONS),
+    "check_energy_rank_choice", "check_k_gd", "check_k_energy", "check_k_best", "check_pca_rank_choice",
 ]
-
-# Notebook 4 (PCA): ``part4`` holds the checks of ``pca_svd`` and ``k_90``.
-from .part4 import PCA_FORBIDDEN, check_pca, check_pca_rank_choice  # noqa: E402
-from .part4 import _check_pca, _sign_align  # noqa: E402, F401
-
-__all__ += ["PCA_FORBIDDEN", "check_pca", "check_pca_rank_choice"]

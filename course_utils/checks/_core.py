@@ -1,20 +1,22 @@
 """What every check shares: tolerances, the generic ``assert_*`` helpers, and
-running the student's function on one case (``_run``, ``_case``, ``_passed``).
+running the student's function on one case (``_run``), and :class:`Question`, which grades it on all its cases.
 """
 
 from __future__ import annotations
 
-import contextlib
 import numbers
 import warnings
+from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import scipy.linalg
 
 from .._validation import as_matrix, precision_eps
-from .forbidden import _DEFAULT_ADVICE, ForbiddenCallError, forbid_calls
+from .forbidden import _DEFAULT_ADVICE, ForbiddenCallError, _fn_name, assert_no_forbidden_calls, forbid_calls
 
 __all__ = [
+    "Question",
     "assert_array_answer",
     "assert_scalar_answer",
     "assert_integer_answer",
@@ -152,42 +154,16 @@ def _mismatch_message(arr, expected, name, rtol, atol):
 
 
 def assert_array_answer(actual, expected, *, name, rtol=1e-6, atol=1e-8):
-    """Assert that an array answer equals the expected array.
+    """Assert that the array answer `actual` (called `name` in messages) equals `expected`.
 
-    Checks, in this order, that `actual` is not None (a function that forgot
-    to ``return``), is a single numeric real array, has the expected shape
-    (saying so when it is transposed), holds no NaN/inf, and matches the
-    expected values.
+    Checks, in this order, that `actual` is not None (a function that forgot to
+    ``return``), is a single numeric real array, has the expected shape (saying
+    so when it is transposed), holds no NaN/inf, and matches within ``atol +
+    rtol * max|expected|`` (`rtol` loosened to ``1000 * eps`` for float32).  The
+    message names the largest error and where it is, with a hint for integer or
+    uint8 (wrapped-around) answers, transposed or negated answers, and values far
+    outside the expected range.
 
-    Parameters
-    ----------
-    actual : array_like
-        The student's answer.
-    expected : array_like
-        The correct answer, computed independently.
-    name : str
-        How the answer is called in messages, e.g. ``"pinv_svd(A)"``.
-    rtol : float, optional
-        Relative tolerance, relative to the largest absolute entry of
-        `expected` (so entries that are zero in exact arithmetic do not fail
-        on round-off).  Loosened to ``1000 * eps`` for float32 answers.
-    atol : float, optional
-        Absolute tolerance.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        With a message naming the first problem found: None, wrong type,
-        wrong shape, NaN/inf, or the largest error and where it is (with a
-        hint for integer/uint8 answers, transposed or negated answers, and
-        values far outside the expected range).
-
-    Examples
-    --------
     >>> assert_array_answer(np.eye(2), np.eye(2), name="I")
     >>> assert_array_answer(np.ones((2, 3)), np.ones((3, 2)), name="X")
     Traceback (most recent call last):
@@ -227,31 +203,8 @@ def _answer_scalar(actual, name):
 
 
 def assert_scalar_answer(actual, expected, *, name, rtol=1e-6, atol=1e-8):
-    """Assert that a real-number answer equals the expected number.
+    """Assert that the single real number `actual` is within ``atol + rtol * |expected|`` of `expected`.
 
-    Parameters
-    ----------
-    actual : float
-        The student's answer (Python or numpy scalar, or a 0-d array).
-    expected : float
-        The correct value.
-    name : str
-        How the answer is called in messages.
-    rtol, atol : float, optional
-        ``|actual - expected| <= atol + rtol * |expected|`` passes.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        If `actual` is None, not a single real number, NaN/inf, or not close
-        to `expected`.
-
-    Examples
-    --------
     >>> assert_scalar_answer(0.5 + 1e-12, 0.5, name="ratio")
     """
     value = _answer_scalar(actual, name)
@@ -277,36 +230,13 @@ def _answer_int(actual, name):
 
 
 def assert_integer_answer(actual, expected, *, name, what="the answer", hint=""):
-    """Assert that an integer answer (a rank, a count) equals the expected one.
+    """Assert that an integer answer (a rank, a count) equals `expected`, appending `hint` when it does not.
 
     Python ints and numpy integers (``np.int64`` from ``np.sum(mask)``) are
     accepted; bools and floats, even whole ones such as ``2.0``, are not,
-    because the answer is used as a slice bound.
+    because the answer is used as a slice bound.  The message reads
+    ``"<name> returned 3 but <what> is 2: <hint>"``.
 
-    Parameters
-    ----------
-    actual : int
-        The student's answer.
-    expected : int
-        The correct value.
-    name : str
-        How the answer is called in messages, e.g. ``"numerical_rank(A)"``.
-    what : str, optional
-        What the expected value is, e.g. ``"the rank"``.
-    hint : str, optional
-        Diagnosis appended to the message when the value is wrong.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        ``"numerical_rank(A) returned 3 but the rank is 2: <hint>"``.
-
-    Examples
-    --------
     >>> assert_integer_answer(np.int64(2), 2, name="numerical_rank(A)", what="the rank")
     """
     value = _answer_int(actual, name)
@@ -317,31 +247,12 @@ def assert_integer_answer(actual, expected, *, name, what="the answer", hint="")
 
 
 def assert_orthonormal_columns(Q, name, *, atol=None):
-    """Assert that the columns of `Q` are orthonormal (``Q^T Q = I``).
+    """Assert that the columns of `Q` (e.g. ``U`` or ``Vt.T``) are orthonormal, ``||Q^T Q - I||_2 <= atol``.
 
-    Parameters
-    ----------
-    Q : (m, p) array_like
-        Matrix to test, e.g. ``U`` or ``Vt.T``.
-    name : str
-        How `Q` is called in messages.
-    atol : float, optional
-        Largest allowed spectral norm of ``Q^T Q - I``; default ``1e-8``
-        (``1000 * eps`` for float32).
+    `atol` defaults to 1e-8 (``1000 * eps`` for float32).  Diagnoses: rows
+    orthonormal instead of columns (Vt passed where V was expected), more
+    columns than rows, orthogonal columns that are not unit length.
 
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        ``"U is not orthonormal: ||U^T U - I|| = 0.3"``, with a hint when the
-        columns are orthogonal but not unit length, when there are more
-        columns than rows, or when the rows (not the columns) are orthonormal.
-
-    Examples
-    --------
     >>> assert_orthonormal_columns(np.eye(3)[:, :2], "U")
     """
     arr = _answer_array(Q, name, ndim=2)
@@ -371,31 +282,11 @@ def assert_orthonormal_columns(Q, name, *, atol=None):
 
 
 def assert_is_rank(M, k, name, *, rtol=None):
-    """Assert that the matrix `M` has rank `k`.
+    """Assert that the matrix `M` has rank `k` (singular values above ``rtol * sigma_1``).
 
-    Parameters
-    ----------
-    M : (m, n) array_like
-        Matrix to test, e.g. a rank-k reconstruction.
-    k : int
-        Expected rank.
-    name : str
-        How `M` is called in messages.
-    rtol : float, optional
-        Singular values above ``rtol * sigma_1`` count.  Default: numpy's
-        ``max(m, n) * eps`` of the dtype of `M`.
+    `rtol` defaults to numpy's ``max(m, n) * eps`` of the dtype of `M`.
+    Diagnoses: one too many (k+1 terms kept), one too few (k-1).
 
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        ``"X has rank 3 but should have rank 2: one too many ..."``.
-
-    Examples
-    --------
     >>> assert_is_rank(np.outer([1.0, 2.0], [3.0, 4.0]), 1, "X")
     """
     arr = _answer_array(M, name, ndim=2)
@@ -470,41 +361,20 @@ def _pinv_hints(A, X, eps=_EPS):
 
 
 def assert_penrose_conditions(A, X, name, *, rtol=1e-6):
-    """Assert that `X` is the Moore-Penrose pseudo-inverse of `A`.
+    """Assert that `X` (the answer, called `name`) is the Moore-Penrose pseudo-inverse of `A`.
 
     Checks the four Penrose conditions, which define ``A+`` uniquely::
 
         A A+ A = A,   A+ A A+ = A+,   (A A+)^T = A A+,   (A+ A)^T = A+ A
 
-    Parameters
-    ----------
-    A : (m, n) array_like
-        The matrix.
-    X : (n, m) array_like
-        The candidate pseudo-inverse (the student's answer).
-    name : str
-        How `X` is called in messages, e.g. ``"pinv_svd(A)"``.
-    rtol : float, optional
-        Tolerance on the errors of the conditions, measured relative to the
-        largest entry of `A` (first), of `X` (second), and absolutely for the
-        projectors (third, fourth).  Loosened for float32 answers.
+    their errors measured relative to the largest entry of `A` (first), of `X`
+    (second), and absolutely (third, fourth), within `rtol` (loosened for
+    float32 answers).  The message names the first failed condition, with a
+    diagnosis: singular values not inverted (``X = A.T``), round-off zeros
+    inverted into huge numbers, ``U S+ V^T`` instead of ``V S+ U^T``, nonzero
+    singular values dropped.  A `A` that is not a finite real matrix raises
+    TypeError or ValueError.
 
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        Naming the first failed condition and its error, with a diagnosis
-        when recognisable: singular values not inverted (``X = A.T``),
-        round-off zeros inverted into huge numbers, ``U S+ V^T`` instead of
-        ``V S+ U^T``, nonzero singular values dropped.
-    TypeError, ValueError
-        If `A` itself is not a finite real matrix.
-
-    Examples
-    --------
     >>> A = np.array([[1.0, 0.0], [0.0, 2.0], [0.0, 0.0]])
     >>> assert_penrose_conditions(A, np.linalg.pinv(A), "X")
     """
@@ -532,6 +402,92 @@ def assert_penrose_conditions(A, X, name, *, rtol=1e-6):
                 f"{name} fails the Penrose condition {label} (max relative error {float(err):.3g})"
                 + (f": {hint}" if hint else ".")
             )
+
+
+# ---------------------------------------------------------------------------
+# A question, described once
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Question:
+    """One autograded function question, described once for its visible check, hidden check and tests.
+
+    Students receive this part of the description; the hidden cases and their
+    expected answers are the instructor's (``course_utils.reference.hidden``
+    builds ``hidden_check_<name>`` from the same :class:`Question`).
+
+    Attributes
+    ----------
+    name : str
+        The checks are ``check_<name>`` and ``hidden_check_<name>``.
+    signature : str
+        The contract, e.g. ``"pinv_svd(A) -> (n, m) ndarray"``.
+    cell : str
+        The notebook's test cells are ``<cell>_visible`` and ``<cell>_hidden``.
+    points : (int, int)
+        Their points.
+    grade : callable
+        ``grade(run, fname, case, **options)`` grades one case (a tuple whose first
+        item describes it and whose last ones hold the expected answer):
+        ``got = run(args, argnames, call, error_hint="")`` runs the student's
+        function, then `grade` raises an ``AssertionError`` with a diagnosis if
+        `got` is wrong.  `fname` is the student's function's name.
+    visible_cases : callable
+        ``visible_cases()``: the visible check's cases, with their expected answers
+        (literals, public routines or properties, never an answer of the package).
+    forbidden : tuple of str
+        The routines the task forbids: the hidden check enforces them.
+    visible_forbidden : tuple of str
+        The routines the visible check forbids by default.
+    advice : str
+        What to do instead of a forbidden routine.
+    """
+
+    name: str
+    signature: str
+    cell: str
+    points: tuple
+    grade: Callable
+    visible_cases: Callable
+    forbidden: tuple = ()
+    visible_forbidden: tuple = ()
+    advice: str = _DEFAULT_ADVICE
+
+    @property
+    def function(self):
+        """The name of the student's function, e.g. ``"pinv_svd"``."""
+        return self.signature.split("(", 1)[0]
+
+    def run(self, fn, cases, *, check, forbidden=None, verbose=True, **options):
+        """Grade `fn` on `cases`, raising on the first wrong one; `forbidden` defaults to :attr:`forbidden`."""
+        forbidden = self.forbidden if forbidden is None else forbidden
+        fname = _fn_name(fn, self.function)
+        _require_callable(fn, check, fname)
+        if forbidden:
+            assert_no_forbidden_calls(fn, forbidden, name=fname, advice=self.advice)
+        for i, case in enumerate(cases, 1):
+            returned = []  # the failures of the run itself name the case already
+
+            def run(args, argnames, call, error_hint=""):
+                got = _run(fn, args, argnames, call=call, fname=fname, case=case[0], forbidden=forbidden,
+                           advice=self.advice, error_hint=error_hint)
+                returned.append(True)
+                return got
+
+            try:
+                self.grade(run, fname, case, **options)
+            except ForbiddenCallError:
+                raise
+            except AssertionError as err:
+                if not returned:
+                    raise
+                raise AssertionError(f"{err}\n    Case: case {i} of {len(cases)}: {case[0]}") from None
+        _passed(check, len(cases), verbose)
+
+    def visible_check(self, fn, forbidden, verbose):
+        """What ``check_<name>(fn, forbidden=..., verbose=...)`` does."""
+        self.run(fn, self.visible_cases(), check=f"check_{self.name}", forbidden=forbidden, verbose=verbose)
 
 
 # ---------------------------------------------------------------------------
@@ -575,17 +531,6 @@ def _run(fn, args, argnames, *, call, fname, case, forbidden=(), advice=_DEFAULT
                 f"({argname} = {argname}.copy()) so the caller's data stay intact."
             )
     return out
-
-
-@contextlib.contextmanager
-def _case(desc):
-    """Append the case description to the message of a failed check."""
-    try:
-        yield
-    except ForbiddenCallError:
-        raise
-    except AssertionError as err:
-        raise AssertionError(f"{err}\n    Case: {desc}") from None
 
 
 def _passed(check, n_cases, verbose):
@@ -664,3 +609,68 @@ def _answer_pair(actual, call, names, *, complex_hint=""):
 def _require_set(value, name):
     if value is None:
         raise AssertionError(f"{name} is still None: set it in the answer cell above, then run that cell.")
+
+
+# ---------------------------------------------------------------------------
+# A rank chosen by its share of sum(s**2) (k_99, k_energy, k_90)
+# ---------------------------------------------------------------------------
+
+
+def _kept_fraction(s, power=2):
+    """``kept[k - 1]``: the fraction of ``sum(s**power)`` that the first k singular values hold."""
+    w = np.asarray(s, dtype=np.float64) ** power
+    return np.cumsum(w) / w.sum()
+
+
+def _is_energy_rank(k, s, fraction, *, power=2, strict=False):
+    """True when `k` is the smallest rank whose first k terms keep `fraction` of ``sum(s**power)``.
+
+    A verification, not a computation of the answer: the rank k itself must come from
+    elsewhere. ``strict`` asks for more than `fraction` (the ``>`` mistake), ``power=1``
+    measures by s (the "sum of singular values" mistake).
+    """
+    kept = _kept_fraction(s, power)
+    reached = kept > fraction if strict else kept >= fraction
+    return 1 <= k <= kept.size and bool(reached[k - 1]) and (k == 1 or not reached[k - 2])
+
+
+#: How the energy rank of an image (k_99, k_energy) and the number of principal components (k_90) are worded.
+_ENERGY = dict(noun="rank", rank="rank", keeping="keeping", keeps="keeps", share="energy",
+               where="a rank of this image", counts="singular values", ratio="value",
+               why="energy uses squared singular values")
+_VARIANCE = dict(noun="number", rank="number of components", keeping="explaining", keeps="explains",
+                 share="variance", where="a number of components here", counts="components", ratio="ratio",
+                 why="the variance of a component is its squared singular value")
+
+
+def _check_energy_rank(k, s, fraction, *, name, check, words=_ENERGY, also=()):
+    """Verify that the variable `name` = `k` is the smallest rank keeping `fraction` of ``sum(s**2)``.
+
+    Verifies the definition for the given k (the first k terms keep at least
+    `fraction`, the first k - 1 do not); it never computes the rank itself.
+    Diagnoses sigma instead of sigma**2, off by one, too few, not the
+    smallest; `also` adds ``(other_s, hint)``: the rank of another spectrum
+    (e.g. the raw data's) and what to say when k is that one.
+    """
+    _require_set(k, name)
+    got = _answer_int(k, name)
+    if _is_energy_rank(got, s, fraction):
+        print(f"{check}: {name} = {got} is right.")
+        return
+    w = words
+    target = f"{100 * fraction:g} % of the {w['share']}"
+    if got < 1 or got > s.size:
+        raise AssertionError(f"{name} = {got} is not {w['where']}: 1 <= k <= {s.size}.")
+    kept = _kept_fraction(s)
+    hints = [(_is_energy_rank(got, s, fraction, power=1),
+              f" That is the {w['noun']} for the ratio of sum(s), not of sum(s**2): {w['why']}.")]
+    hints += [(_is_energy_rank(got, other, fraction), hint) for other, hint in also]
+    hints.append((_is_energy_rank(got + 1, s, fraction) or _is_energy_rank(got - 1, s, fraction),
+                  f" Off by one: k counts {w['counts']}, so it is the index of the first cumulative "
+                  f"{w['ratio']} >= fraction, plus 1."))
+    hint = next((text for matched, text in hints if matched), "")
+    if kept[got - 1] < fraction:
+        raise AssertionError(f"{name} = {got} {w['keeps']} only {100 * kept[got - 1]:.2f} %, less than "
+                             f"{target}.{hint}")
+    raise AssertionError(f"{name} = {got} is not the smallest {w['rank']} {w['keeping']} {target}: k = {got - 1} "
+                         f"already {w['keeps']} {100 * kept[got - 2]:.2f} %.{hint}")

@@ -10,13 +10,13 @@ import numpy as np
 import scipy.linalg
 
 from ._core import (
-    _CHECK_ATOL, _CHECK_RTOL, _EPS, _answer_array, _eps_words, _integer_eps_hint, _answer_int, _answer_pair, _case, _close, _close_scalar,
-    _effective_rtol, _matrix, _mismatch_message, _passed, _require_callable, _run, _short,
-    assert_array_answer, assert_integer_answer, assert_penrose_conditions,
+    Question, assert_array_answer, assert_integer_answer, assert_penrose_conditions, _CHECK_ATOL, _CHECK_RTOL,
+    _EPS, _answer_array, _answer_int, _answer_pair, _close, _close_scalar, _effective_rtol, _eps_words,
+    _integer_eps_hint, _matrix, _mismatch_message, _short,
 )
 from .._validation import precision_eps
 from ..svd_tools import reconstruct
-from .forbidden import DEFAULT_FORBIDDEN, _fn_name, assert_no_forbidden_calls
+from .forbidden import DEFAULT_FORBIDDEN, RANK_FORBIDDEN, SVD_FORBIDDEN
 
 __all__ = [
     "check_numerical_rank",
@@ -32,13 +32,9 @@ __all__ = [
 # Part 1: rank, pseudo-inverse, least squares, condition numbers, Eckart-Young
 # ---------------------------------------------------------------------------
 #
-# Each question has a private runner ``_check_<question>(fn, cases, *, check,
-# forbidden, verbose)`` that runs `fn` on cases holding their expected answers
-# and diagnoses the mistakes.  The visible ``check_*`` functions build a few
-# fixed cases whose expected answers are literals or come from public numpy/scipy
-# routines; the instructor's hidden checks call the same runners with more cases,
-# so both give the same advice.  Nothing here computes an answer with a question's
-# contract: that is the instructor's part (course_utils.reference).
+# Per question: its visible cases, how one case is graded (``_grade_<question>(run, fname, case)``),
+# its :class:`Question` and its visible check (see the package docstring).  Nothing here computes an
+# answer with a question's contract: that is the instructor's part (course_utils.reference).
 
 
 def _numerical_rank_cases():
@@ -86,53 +82,34 @@ def _rank_hint(got, A):
     return "the numerical rank is the number of singular values s_i > max(m, n) * eps * s[0]"
 
 
-def _check_numerical_rank(fn, cases, *, check, forbidden=(), verbose=True):
-    """Run ``numerical_rank`` on ``cases = [(desc, A, expected_rank)]``."""
-    fname = _fn_name(fn, "numerical_rank")
-    _require_callable(fn, check, fname)
+def _grade_numerical_rank(run, fname, case):
+    """Grade one case ``(desc, A, expected_rank)`` of ``numerical_rank``."""
     call = f"{fname}(A)"
-    advice = "count the singular values from np.linalg.svd above the tolerance yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
-    for i, (desc, A, expected) in enumerate(cases, 1):
-        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice,
-                   error_hint=_integer_eps_hint)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            value = _answer_int(got, call)
-            hint = _rank_hint(value, A) if value != expected else ""
-            assert_integer_answer(value, expected, name=call, what="the rank", hint=hint)
-    _passed(check, len(cases), verbose)
+    _, A, expected = case
+    got = run((A,), ("A",), call, _integer_eps_hint)
+    value = _answer_int(got, call)
+    hint = _rank_hint(value, A) if value != expected else ""
+    assert_integer_answer(value, expected, name=call, what="the rank", hint=hint)
 
 
-def check_numerical_rank(fn, *, forbidden=(), verbose=True):
+def _numerical_rank_visible():
+    """The visible cases of :data:`NUMERICAL_RANK`, with their expected answers."""
+    return [(desc, A, int(np.linalg.matrix_rank(A))) for desc, A in _numerical_rank_cases()]
+
+
+NUMERICAL_RANK = Question(
+    "numerical_rank", "numerical_rank(A) -> int", cell="numerical_rank", points=(2, 3),
+    grade=_grade_numerical_rank, visible_cases=_numerical_rank_visible, forbidden=RANK_FORBIDDEN,
+    advice="count the singular values from np.linalg.svd above the tolerance yourself.")
+
+
+def check_numerical_rank(fn, *, forbidden=NUMERICAL_RANK.visible_forbidden, verbose=True):
     """Check the student's ``numerical_rank(A)`` on six seeded matrices.
 
     The cases are tall, wide, tiny-scaled, large-scaled rank-deficient, zero
     and a row vector; the expected rank is ``np.linalg.matrix_rank(A)``
     (tolerance ``max(m, n) * eps * sigma_1``).
 
-    Parameters
-    ----------
-    fn : callable
-        ``numerical_rank(A) -> int``.
-    forbidden : sequence of str, optional
-        Dotted names of routines `fn` must not use (none by default).
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case, e.g. ``"numerical_rank(A) returned 3 but
-        the rank is 2: count singular values above the tolerance, not > 0"``;
-        also for a non-integer result or an exception in `fn`.
-
-    Examples
-    --------
     A function that returns the largest possible rank fails on the first
     rank-deficient matrix:
 
@@ -140,8 +117,7 @@ def check_numerical_rank(fn, *, forbidden=(), verbose=True):
     Traceback (most recent call last):
     AssertionError: <lambda>(A) returned 4 but the rank is 2: ...
     """
-    cases = [(desc, A, int(np.linalg.matrix_rank(A))) for desc, A in _numerical_rank_cases()]
-    _check_numerical_rank(fn, cases, check="check_numerical_rank", forbidden=forbidden, verbose=verbose)
+    NUMERICAL_RANK.visible_check(fn, forbidden, verbose)
 
 
 def _pinv_cases():
@@ -155,33 +131,37 @@ def _pinv_cases():
     ]
 
 
-def _check_pinv(fn, cases, *, check, forbidden=DEFAULT_FORBIDDEN, verbose=True):
-    """Run ``pinv_svd`` on ``cases = [(desc, A, expected_pinv)]``: Penrose conditions, then values."""
-    fname = _fn_name(fn, "pinv_svd")
-    _require_callable(fn, check, fname)
+def _grade_pinv(run, fname, case):
+    """Grade one case ``(desc, A, expected_pinv)`` of ``pinv_svd``: Penrose conditions, then values."""
     call = f"{fname}(A)"
-    advice = "build the pseudo-inverse from np.linalg.svd yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
-    for i, (desc, A, expected) in enumerate(cases, 1):
-        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice,
-                   error_hint=_integer_eps_hint)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            assert_penrose_conditions(A, got, call, rtol=_CHECK_RTOL)
-            eps = precision_eps(A, "A")
-            arr = _answer_array(got, call)
-            if eps > _EPS and arr.shape == expected.shape and np.max(np.abs(arr)) > 1e3 * np.max(np.abs(expected)):
-                # the exact pseudo-inverse of the float32 data: its round-off singular values were inverted
-                raise AssertionError(
-                    f"{call} has entries as large as {float(np.max(np.abs(arr))):.3g} (expected at most "
-                    f"{float(np.max(np.abs(expected))):.3g}): it inverted singular values that are float32 "
-                    f"round-off. {_eps_words(eps)}: with tol = max(m, n) * eps * s[0] they are dropped."
-                )
-            assert_array_answer(got, expected, name=call, rtol=_CHECK_RTOL, atol=_CHECK_ATOL)
-    _passed(check, len(cases), verbose)
+    _, A, expected = case
+    got = run((A,), ("A",), call, _integer_eps_hint)
+    assert_penrose_conditions(A, got, call, rtol=_CHECK_RTOL)
+    eps = precision_eps(A, "A")
+    arr = _answer_array(got, call)
+    if eps > _EPS and arr.shape == expected.shape and np.max(np.abs(arr)) > 1e3 * np.max(np.abs(expected)):
+        # the exact pseudo-inverse of the float32 data: its round-off singular values were inverted
+        raise AssertionError(
+            f"{call} has entries as large as {float(np.max(np.abs(arr))):.3g} (expected at most "
+            f"{float(np.max(np.abs(expected))):.3g}): it inverted singular values that are float32 "
+            f"round-off. {_eps_words(eps)}: with tol = max(m, n) * eps * s[0] they are dropped."
+        )
+    assert_array_answer(got, expected, name=call, rtol=_CHECK_RTOL, atol=_CHECK_ATOL)
 
 
-def check_pinv(fn, *, forbidden=DEFAULT_FORBIDDEN, verbose=True):
+def _pinv_visible():
+    """The visible cases of :data:`PINV`, with their expected answers."""
+    return [(desc, A, scipy.linalg.pinv(A)) for desc, A in _pinv_cases()]
+
+
+PINV = Question(
+    "pinv", "pinv_svd(A) -> (n, m) ndarray", cell="pinv_svd", points=(3, 4),
+    grade=_grade_pinv, visible_cases=_pinv_visible, forbidden=DEFAULT_FORBIDDEN,
+    visible_forbidden=DEFAULT_FORBIDDEN,
+    advice="build the pseudo-inverse from np.linalg.svd yourself.")
+
+
+def check_pinv(fn, *, forbidden=PINV.visible_forbidden, verbose=True):
     """Check the student's ``pinv_svd(A)`` on six seeded matrices.
 
     First scans `fn` for forbidden routines (``np.linalg.pinv``,
@@ -190,38 +170,13 @@ def check_pinv(fn, *, forbidden=DEFAULT_FORBIDDEN, verbose=True):
     zero matrix, checks the four Penrose conditions and compares with
     ``scipy.linalg.pinv(A)``; forbidden routines also raise while `fn` runs.
 
-    Parameters
-    ----------
-    fn : callable
-        ``pinv_svd(A) -> (n, m) ndarray``.
-    forbidden : sequence of str, optional
-        Dotted names of forbidden routines; default :data:`DEFAULT_FORBIDDEN`.
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case, e.g. ``"pinv_svd(A) fails the Penrose
-        condition A A+ A = A (max relative error 0.7): it equals A.T = V S
-        U^T: did you invert the singular values (1/s, not s)?"``.
-    ForbiddenCallError
-        If `fn` uses a forbidden routine.
-
-    Examples
-    --------
     The transpose is not the pseudo-inverse:
 
     >>> check_pinv(lambda A: A.T)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: <lambda>(A) fails the Penrose condition A A+ A = A (max relative error 7.37): it equals A.T ...
     """
-    cases = [(desc, A, scipy.linalg.pinv(A)) for desc, A in _pinv_cases()]
-    _check_pinv(fn, cases, check="check_pinv", forbidden=forbidden, verbose=verbose)
+    PINV.visible_check(fn, forbidden, verbose)
 
 
 def _lstsq_cases():
@@ -269,34 +224,38 @@ def _lstsq_message(x, A, b, x_star, call):
     return None
 
 
-def _check_lstsq_min_norm(fn, cases, *, check, forbidden=DEFAULT_FORBIDDEN, verbose=True):
-    """Run ``lstsq_min_norm`` on ``cases = [(desc, A, b, expected_x)]``."""
-    fname = _fn_name(fn, "lstsq_min_norm")
-    _require_callable(fn, check, fname)
+def _grade_lstsq_min_norm(run, fname, case):
+    """Grade one case ``(desc, A, b, expected_x)`` of ``lstsq_min_norm``."""
     call = f"{fname}(A, b)"
-    advice = "build the minimum-norm solution from np.linalg.svd yourself (x = V S+ U^T b)."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
-    for i, (desc, A, b, x_star) in enumerate(cases, 1):
-        r, n = int(np.linalg.matrix_rank(A)), A.shape[1]
-        singular = (
-            f" (A has rank {r} < {n} columns here, so A^T A is singular: the normal equations "
-            "cannot be solved; use x = V S+ U^T b with 1/s only for s > tol)" if r < n else ""
-        )
-        got = _run(fn, (A, b), ("A", "b"), call=call, fname=fname, case=desc,
-                   forbidden=forbidden, advice=advice, error_hint=singular)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            x = _answer_array(got, call, shape=(n,),
-                              shape_hint=f" (x has one entry per column of A, shape ({n},))")
-            if _mismatch_message(x, x_star, call, _CHECK_RTOL, _CHECK_ATOL):
-                msg = _lstsq_message(x.astype(np.float64), A, b, x_star, call)
-                if msg:
-                    raise AssertionError(msg)
-            assert_array_answer(x, x_star, name=call, rtol=_CHECK_RTOL, atol=_CHECK_ATOL)
-    _passed(check, len(cases), verbose)
+    _, A, b, x_star = case
+    r, n = int(np.linalg.matrix_rank(A)), A.shape[1]
+    singular = (
+        f" (A has rank {r} < {n} columns here, so A^T A is singular: the normal equations "
+        "cannot be solved; use x = V S+ U^T b with 1/s only for s > tol)" if r < n else ""
+    )
+    got = run((A, b), ("A", "b"), call, singular)
+    x = _answer_array(got, call, shape=(n,),
+                      shape_hint=f" (x has one entry per column of A, shape ({n},))")
+    if _mismatch_message(x, x_star, call, _CHECK_RTOL, _CHECK_ATOL):
+        msg = _lstsq_message(x.astype(np.float64), A, b, x_star, call)
+        if msg:
+            raise AssertionError(msg)
+    assert_array_answer(x, x_star, name=call, rtol=_CHECK_RTOL, atol=_CHECK_ATOL)
 
 
-def check_lstsq_min_norm(fn, *, forbidden=DEFAULT_FORBIDDEN, verbose=True):
+def _lstsq_min_norm_visible():
+    """The visible cases of :data:`LSTSQ_MIN_NORM`, with their expected answers."""
+    return [(desc, A, b, np.linalg.lstsq(A, b, rcond=None)[0]) for desc, A, b in _lstsq_cases()]
+
+
+LSTSQ_MIN_NORM = Question(
+    "lstsq_min_norm", "lstsq_min_norm(A, b) -> (n,) ndarray", cell="lstsq_min_norm", points=(2, 2),
+    grade=_grade_lstsq_min_norm, visible_cases=_lstsq_min_norm_visible, forbidden=DEFAULT_FORBIDDEN,
+    visible_forbidden=DEFAULT_FORBIDDEN,
+    advice="build the minimum-norm solution from np.linalg.svd yourself (x = V S+ U^T b).")
+
+
+def check_lstsq_min_norm(fn, *, forbidden=LSTSQ_MIN_NORM.visible_forbidden, verbose=True):
     """Check the student's ``lstsq_min_norm(A, b)`` on four seeded systems.
 
     Cases: tall full rank (overdetermined), wide full rank (underdetermined),
@@ -305,34 +264,11 @@ def check_lstsq_min_norm(fn, *, forbidden=DEFAULT_FORBIDDEN, verbose=True):
     either not least-squares (residual too large) or least-squares but not of
     minimum norm (typical of the normal equations on a rank-deficient A).
 
-    Parameters
-    ----------
-    fn : callable
-        ``lstsq_min_norm(A, b) -> (n,) ndarray``.
-    forbidden : sequence of str, optional
-        Dotted names of forbidden routines; default :data:`DEFAULT_FORBIDDEN`.
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case.
-    ForbiddenCallError
-        If `fn` uses a forbidden routine.
-
-    Examples
-    --------
     >>> check_lstsq_min_norm(lambda A, b: np.zeros(A.shape[1]))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: <lambda>(A, b) does not minimise ||A x - b||: its residual is ...
     """
-    cases = [(desc, A, b, np.linalg.lstsq(A, b, rcond=None)[0]) for desc, A, b in _lstsq_cases()]
-    _check_lstsq_min_norm(fn, cases, check="check_lstsq_min_norm", forbidden=forbidden, verbose=verbose)
+    LSTSQ_MIN_NORM.visible_check(fn, forbidden, verbose)
 
 
 def _condition_cases():
@@ -419,45 +355,43 @@ def _roundoff_kappa_message(call, value, kappa_a):
             f"{ROUNDOFF_KAPPA_MIN:.0e}: compute it from np.linalg.svd(A.T @ A, compute_uv=False).")
 
 
-def _check_condition_numbers(fn, cases, *, check, forbidden=(), verbose=True):
-    """Run ``condition_numbers`` on ``cases = [(desc, A, (kappa_A, kappa_AtA))]``.
+def _grade_condition_numbers(run, fname, case):
+    """Grade one case ``(desc, A, (kappa_A, kappa_AtA))`` of ``condition_numbers``.
 
     ``kappa_AtA = None`` marks a matrix with kappa(A) ~ 1e9: its kappa(A^T A) is round-off, so only the
     lesson is tested (above :data:`ROUNDOFF_KAPPA_MIN`, not within 1 % of kappa(A)**2), never a value.
     """
-    fname = _fn_name(fn, "condition_numbers")
-    _require_callable(fn, check, fname)
     call = f"{fname}(A)"
-    advice = "compute the condition numbers from np.linalg.svd(..., compute_uv=False) yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
     names = ("kappa_A", "kappa_AtA")
     complex_hint = (
         "did you use the eigenvalues of A (np.linalg.eig)? For a non-symmetric matrix they can be "
         "complex and are not the singular values: use np.linalg.svd(A, compute_uv=False)"
     )
-    for i, (desc, A, expected) in enumerate(cases, 1):
-        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden,
-                   advice=advice, error_hint=_condition_error_hint)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            values = _answer_pair(got, call, names, complex_hint=complex_hint)
-            for name, which, value, exp in zip(names, ("A", "AtA"), values, expected):
-                if exp is None:
-                    kappa_a = float(expected[0])
-                    if not value > ROUNDOFF_KAPPA_MIN or _close_scalar(value, kappa_a**2, 1e-2):
-                        raise AssertionError(_roundoff_kappa_message(call, value, kappa_a))
-                    continue
-                exp = float(exp)
-                # kappa(A^T A) of an ill-conditioned A is itself computed with relative error ~eps kappa**2,
-                # kappa(A) with relative error ~eps kappa.
-                rtol = 1e-3 if which == "AtA" and exp > 1e6 else max(_CHECK_RTOL, 1e3 * _EPS * exp)
-                if not _close_scalar(value, exp, rtol):
-                    hint = _kappa_hint(value, exp, A, which)
-                    raise AssertionError(f"{call} returned {name} = {value:.6g} but it should be {exp:.6g}: {hint}.")
-    _passed(check, len(cases), verbose)
+    _, A, expected = case
+    got = run((A,), ("A",), call, _condition_error_hint)
+    values = _answer_pair(got, call, names, complex_hint=complex_hint)
+    for name, which, value, exp in zip(names, ("A", "AtA"), values, expected):
+        if exp is None:
+            kappa_a = float(expected[0])
+            if not value > ROUNDOFF_KAPPA_MIN or _close_scalar(value, kappa_a**2, 1e-2):
+                raise AssertionError(_roundoff_kappa_message(call, value, kappa_a))
+            continue
+        exp = float(exp)
+        # kappa(A^T A) of an ill-conditioned A is itself computed with relative error ~eps kappa**2,
+        # kappa(A) with relative error ~eps kappa.
+        rtol = 1e-3 if which == "AtA" and exp > 1e6 else max(_CHECK_RTOL, 1e3 * _EPS * exp)
+        if not _close_scalar(value, exp, rtol):
+            hint = _kappa_hint(value, exp, A, which)
+            raise AssertionError(f"{call} returned {name} = {value:.6g} but it should be {exp:.6g}: {hint}.")
 
 
-def check_condition_numbers(fn, *, forbidden=(), verbose=True):
+CONDITION_NUMBERS = Question(
+    "condition_numbers", "condition_numbers(A) -> (float, float)", cell="condition_numbers", points=(2, 2),
+    grade=_grade_condition_numbers, visible_cases=_condition_cases,
+    advice="compute the condition numbers from np.linalg.svd(..., compute_uv=False) yourself.")
+
+
+def check_condition_numbers(fn, *, forbidden=CONDITION_NUMBERS.visible_forbidden, verbose=True):
     """Check the student's ``condition_numbers(A)`` on four seeded matrices.
 
     The answer is the pair ``(kappa(A), kappa(A^T A))`` of 2-norm condition
@@ -468,33 +402,11 @@ def check_condition_numbers(fn, *, forbidden=(), verbose=True):
     ``(kappa(A), kappa(A))``, reversed ratios (< 1), eigenvalues of a
     non-symmetric A, swapped pair, no ``np.inf`` for a singular matrix.
 
-    Parameters
-    ----------
-    fn : callable
-        ``condition_numbers(A) -> (float, float)``.
-    forbidden : sequence of str, optional
-        Dotted names of routines `fn` must not use (none by default).
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case, e.g. ``"condition_numbers(A) returned
-        kappa_AtA = 10 but it should be 100: it equals kappa(A); ..."``.
-
-    Examples
-    --------
     >>> check_condition_numbers(lambda A: (1.0, 1.0))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: <lambda>(A) returned kappa_A = 1 but it should be 10: ...
     """
-    cases = _condition_cases()
-    _check_condition_numbers(fn, cases, check="check_condition_numbers", forbidden=forbidden, verbose=verbose)
+    CONDITION_NUMBERS.visible_check(fn, forbidden, verbose)
 
 
 def _gram_cases():
@@ -509,56 +421,55 @@ def _gram_cases():
     ]
 
 
-def _check_gram_eigenvalues(fn, cases, *, check, forbidden=(), verbose=True):
-    """Run ``gram_eigenvalues`` on ``cases = [(desc, A, expected_eigenvalues)]``."""
-    fname = _fn_name(fn, "gram_eigenvalues")
-    _require_callable(fn, check, fname)
+def _grade_gram_eigenvalues(run, fname, case):
+    """Grade one case ``(desc, A, expected_eigenvalues)`` of ``gram_eigenvalues``."""
     call = f"{fname}(A)"
-    advice = "compute the eigenvalues with np.linalg.eigvalsh yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
-    for i, (desc, A, expected) in enumerate(cases, 1):
-        m, n = A.shape
-        expected = np.asarray(expected, dtype=np.float64)
-        got = _run(fn, (A,), ("A",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            arr = _answer_array(got, call)
-            if arr.shape == (m,) and m > n:
-                raise AssertionError(
-                    f"{call} returned {m} values but A is {m}x{n}, so A^T A is {n}x{n} with {n} eigenvalues: "
-                    f"{m} values are the eigenvalues of A A^T; use A.T @ A."
-                )
-            if arr.shape == (m,) and m < n:
-                raise AssertionError(
-                    f"{call} returned {m} values but A is {m}x{n}, so A^T A is {n}x{n} and has {n} eigenvalues: "
-                    f"the {m} squared singular values (also the eigenvalues of A A^T) and {n - m} zeros; "
-                    f"np.linalg.eigvalsh(A.T @ A) gives all {n}."
-                )
-            arr = _answer_array(got, call, shape=(n,),
-                                shape_hint=f" (A^T A is {n}x{n}: one eigenvalue per column of A)")
-            rtol = _effective_rtol(arr.dtype, _CHECK_RTOL)
-            if _close(arr, expected, rtol):
-                continue
-            s = np.linalg.svd(A, compute_uv=False)
-            s_padded = np.concatenate([s, np.zeros(n - s.size)])
-            if _close(arr, expected[::-1], rtol):
-                hint = ("they are in increasing order (as np.linalg.eigvalsh returns them); the task asks "
-                        "for decreasing order")
-            elif _close(np.sort(arr)[::-1], expected, rtol):
-                hint = "right values, wrong order: sort them in decreasing order"
-            elif _close(np.sort(arr)[::-1], s_padded, rtol):
-                hint = ("these are the singular values of A; the eigenvalues of A^T A are their squares "
-                        "s**2 (padded with zeros)")
-            else:
-                hint = "compute them with np.linalg.eigvalsh, as the task says, and return them in decreasing order"
-            raise AssertionError(
-                f"{call} returned {_short(arr)} but the eigenvalues of A^T A in decreasing order are "
-                f"{_short(expected)}: {hint}."
-            )
-    _passed(check, len(cases), verbose)
+    _, A, expected = case
+    m, n = A.shape
+    expected = np.asarray(expected, dtype=np.float64)
+    got = run((A,), ("A",), call)
+    arr = _answer_array(got, call)
+    if arr.shape == (m,) and m > n:
+        raise AssertionError(
+            f"{call} returned {m} values but A is {m}x{n}, so A^T A is {n}x{n} with {n} eigenvalues: "
+            f"{m} values are the eigenvalues of A A^T; use A.T @ A."
+        )
+    if arr.shape == (m,) and m < n:
+        raise AssertionError(
+            f"{call} returned {m} values but A is {m}x{n}, so A^T A is {n}x{n} and has {n} eigenvalues: "
+            f"the {m} squared singular values (also the eigenvalues of A A^T) and {n - m} zeros; "
+            f"np.linalg.eigvalsh(A.T @ A) gives all {n}."
+        )
+    arr = _answer_array(got, call, shape=(n,),
+                        shape_hint=f" (A^T A is {n}x{n}: one eigenvalue per column of A)")
+    rtol = _effective_rtol(arr.dtype, _CHECK_RTOL)
+    if _close(arr, expected, rtol):
+        return
+    s = np.linalg.svd(A, compute_uv=False)
+    s_padded = np.concatenate([s, np.zeros(n - s.size)])
+    if _close(arr, expected[::-1], rtol):
+        hint = ("they are in increasing order (as np.linalg.eigvalsh returns them); the task asks "
+                "for decreasing order")
+    elif _close(np.sort(arr)[::-1], expected, rtol):
+        hint = "right values, wrong order: sort them in decreasing order"
+    elif _close(np.sort(arr)[::-1], s_padded, rtol):
+        hint = ("these are the singular values of A; the eigenvalues of A^T A are their squares "
+                "s**2 (padded with zeros)")
+    else:
+        hint = "compute them with np.linalg.eigvalsh, as the task says, and return them in decreasing order"
+    raise AssertionError(
+        f"{call} returned {_short(arr)} but the eigenvalues of A^T A in decreasing order are "
+        f"{_short(expected)}: {hint}."
+    )
 
 
-def check_gram_eigenvalues(fn, *, forbidden=(), verbose=True):
+GRAM_EIGENVALUES = Question(
+    "gram_eigenvalues", "gram_eigenvalues(A) -> (n,) ndarray", cell="gram_eigenvalues", points=(1, 2),
+    grade=_grade_gram_eigenvalues, visible_cases=_gram_cases, forbidden=SVD_FORBIDDEN,
+    advice="compute the eigenvalues with np.linalg.eigvalsh yourself.")
+
+
+def check_gram_eigenvalues(fn, *, forbidden=GRAM_EIGENVALUES.visible_forbidden, verbose=True):
     """Check the student's ``gram_eigenvalues(A)`` on four seeded matrices.
 
     The answer is the n eigenvalues of ``A^T A`` in decreasing order, i.e.
@@ -568,31 +479,11 @@ def check_gram_eigenvalues(fn, *, forbidden=(), verbose=True):
     Diagnoses: increasing order, the m eigenvalues of ``A A^T``, singular
     values not squared, too few values.
 
-    Parameters
-    ----------
-    fn : callable
-        ``gram_eigenvalues(A) -> (n,) ndarray``.
-    forbidden : sequence of str, optional
-        Dotted names of routines `fn` must not use (none by default).
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case.
-
-    Examples
-    --------
     >>> check_gram_eigenvalues(lambda A: np.zeros(A.shape[1]))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: <lambda>(A) returned [0, 0, 0] but the eigenvalues of A^T A in decreasing order are [9, 4, 1]: ...
     """
-    _check_gram_eigenvalues(fn, _gram_cases(), check="check_gram_eigenvalues", forbidden=forbidden, verbose=verbose)
+    GRAM_EIGENVALUES.visible_check(fn, forbidden, verbose)
 
 
 def _eckart_young_cases():
@@ -641,36 +532,34 @@ def _eckart_young_hint(values, expected, s, k):
     return "||A - A_k||_F = sqrt(sum(s[k:]**2))"
 
 
-def _check_eckart_young_errors(fn, cases, *, check, forbidden=(), verbose=True):
-    """Run ``eckart_young_errors`` on ``cases = [(desc, s, k, (spectral, frobenius))]``."""
-    fname = _fn_name(fn, "eckart_young_errors")
-    _require_callable(fn, check, fname)
-    advice = "compute the errors from s yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
+def _grade_eckart_young_errors(run, fname, case):
+    """Grade one case ``(desc, s, k, (spectral, frobenius))`` of ``eckart_young_errors``."""
     names = ("spectral", "frobenius")
-    for i, (desc, s, k, expected) in enumerate(cases, 1):
-        call = f"{fname}(s, k={k})"
-        error_hint = (
-            f" (for k = len(s) = {s.size} nothing is left out: both errors are 0, and s[k] does not exist)"
-            if k == s.size else ""
-        )
-        got = _run(fn, (s, k), ("s", "k"), call=call, fname=fname, case=desc, forbidden=forbidden,
-                   advice=advice, error_hint=error_hint)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            values = _answer_pair(got, call, names)
-            atol = 1e-9 * float(s[0])
-            if all(_close_scalar(v, e, _CHECK_RTOL, atol) for v, e in zip(values, expected)):
-                continue
-            hint = _eckart_young_hint(values, expected, s, k)
-            raise AssertionError(
-                f"{call} returned (spectral, frobenius) = ({values[0]:.6g}, {values[1]:.6g}) but the "
-                f"errors are ({float(expected[0]):.6g}, {float(expected[1]):.6g}): {hint}."
-            )
-    _passed(check, len(cases), verbose)
+    _, s, k, expected = case
+    call = f"{fname}(s, k={k})"
+    error_hint = (
+        f" (for k = len(s) = {s.size} nothing is left out: both errors are 0, and s[k] does not exist)"
+        if k == s.size else ""
+    )
+    got = run((s, k), ("s", "k"), call, error_hint)
+    values = _answer_pair(got, call, names)
+    atol = 1e-9 * float(s[0])
+    if all(_close_scalar(v, e, _CHECK_RTOL, atol) for v, e in zip(values, expected)):
+        return
+    hint = _eckart_young_hint(values, expected, s, k)
+    raise AssertionError(
+        f"{call} returned (spectral, frobenius) = ({values[0]:.6g}, {values[1]:.6g}) but the "
+        f"errors are ({float(expected[0]):.6g}, {float(expected[1]):.6g}): {hint}."
+    )
 
 
-def check_eckart_young_errors(fn, *, forbidden=(), verbose=True):
+ECKART_YOUNG_ERRORS = Question(
+    "eckart_young_errors", "eckart_young_errors(s, k) -> (float, float)", cell="eckart_young", points=(1, 2),
+    grade=_grade_eckart_young_errors, visible_cases=_eckart_young_cases,
+    advice="compute the errors from s yourself.")
+
+
+def check_eckart_young_errors(fn, *, forbidden=ECKART_YOUNG_ERRORS.visible_forbidden, verbose=True):
     """Check the student's ``eckart_young_errors(s, k)`` against measured errors.
 
     For a tall 7x5 matrix (k = 2, 0, 5 = len(s)) and a wide 4x6 one (k = 1, 3),
@@ -679,29 +568,8 @@ def check_eckart_young_errors(fn, *, forbidden=(), verbose=True):
     by one), a missing square root, ``sum(s[k:])`` without squares, swapped
     pair, ``s[k]`` failing at k = len(s).
 
-    Parameters
-    ----------
-    fn : callable
-        ``eckart_young_errors(s, k) -> (float, float)``.
-    forbidden : sequence of str, optional
-        Dotted names of routines `fn` must not use (none by default).
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case.
-
-    Examples
-    --------
     >>> check_eckart_young_errors(lambda s, k: (0.0, 0.0))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: <lambda>(s, k=2) returned (spectral, frobenius) = (0, 0) but the errors are (3, 3.74166): ...
     """
-    _check_eckart_young_errors(fn, _eckart_young_cases(), check="check_eckart_young_errors",
-                               forbidden=forbidden, verbose=verbose)
+    ECKART_YOUNG_ERRORS.visible_check(fn, forbidden, verbose)

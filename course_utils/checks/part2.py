@@ -9,11 +9,11 @@ import numpy as np
 from .._validation import as_matrix
 from ..svd_tools import reconstruct, reconstruct_many
 from ._core import (
-    _CHECK_ATOL, _CHECK_RTOL, _answer_array, _answer_int, _case, _close, _dtype_hint, _effective_rtol,
-    _fmt_index, _matrix, _mismatch_message, _passed, _require_callable, _require_set, _run, _short,
-    assert_integer_answer, assert_is_rank,
+    Question, assert_integer_answer, assert_is_rank, _CHECK_ATOL, _CHECK_RTOL, _answer_array, _answer_int,
+    _check_energy_rank, _close, _dtype_hint, _effective_rtol, _fmt_index, _is_energy_rank, _kept_fraction,
+    _matrix, _mismatch_message, _short,
 )
-from .forbidden import UINT8_FORBIDDEN, _fn_name, assert_no_forbidden_calls
+from .forbidden import UINT8_FORBIDDEN
 
 __all__ = [
     "check_rank_k_approx",
@@ -74,53 +74,42 @@ def _rank_k_hint(X, U, s, Vt, k):
     return ""
 
 
-def _kept_fraction(s, power=2):
-    """``kept[k - 1]``: the fraction of ``sum(s**power)`` that the first k singular values hold."""
-    w = np.asarray(s, dtype=np.float64) ** power
-    return np.cumsum(w) / w.sum()
+def _grade_rank_k_approx(run, fname, case):
+    """Grade one case ``(desc, U, s, Vt, k, expected)`` of ``rank_k_approx``."""
+    _, U, s, Vt, k, expected = case
+    call = f"{fname}(U, s, Vt, k={k})"
+    got = run((U, s, Vt, k), ("U", "s", "Vt", "k"), call)
+    m, n = expected.shape
+    X = _answer_array(
+        got, call, shape=(m, n),
+        shape_hint=f" (the reconstruction has the shape of A: U.shape[0] x Vt.shape[1] = {m}x{n})",
+    )
+    message = _mismatch_message(X, expected, call, _CHECK_RTOL, _CHECK_ATOL)
+    if message and not _dtype_hint(X, expected):
+        assert_is_rank(X, k, call, rtol=1e-6)
+        hint = _rank_k_hint(X.astype(np.float64), U, s, Vt, k)
+        if hint:
+            raise AssertionError(f"{call} is wrong: {hint}.")
+    if message:
+        raise AssertionError(message)
 
 
-def _is_energy_rank(k, s, fraction, *, power=2, strict=False):
-    """True when `k` is the smallest rank whose first k terms keep `fraction` of ``sum(s**power)``.
-
-    A verification, not a computation of the answer: the rank k itself must come from
-    elsewhere. ``strict`` asks for more than `fraction` (the ``>`` mistake), ``power=1``
-    measures by s (the "sum of singular values" mistake).
-    """
-    kept = _kept_fraction(s, power)
-    reached = kept > fraction if strict else kept >= fraction
-    return 1 <= k <= kept.size and bool(reached[k - 1]) and (k == 1 or not reached[k - 2])
+def _rank_k_approx_visible():
+    """The visible cases of :data:`RANK_K_APPROX`, with their expected answers."""
+    cases = []
+    for desc, A, k in _rank_k_cases():
+        U, s, Vt = np.linalg.svd(A, full_matrices=False)
+        cases.append((desc, U, s, Vt, k, reconstruct(A, k, factors=(U, s, Vt))))
+    return cases
 
 
-def _check_rank_k_approx(fn, cases, *, check, forbidden=(), verbose=True):
-    """Run ``rank_k_approx`` on ``cases = [(desc, U, s, Vt, k, expected)]``."""
-    fname = _fn_name(fn, "rank_k_approx")
-    _require_callable(fn, check, fname)
-    advice = "build the reconstruction from U, s and Vt yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
-    for i, (desc, U, s, Vt, k, expected) in enumerate(cases, 1):
-        call = f"{fname}(U, s, Vt, k={k})"
-        got = _run(fn, (U, s, Vt, k), ("U", "s", "Vt", "k"), call=call, fname=fname, case=desc,
-                   forbidden=forbidden, advice=advice)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            m, n = expected.shape
-            X = _answer_array(
-                got, call, shape=(m, n),
-                shape_hint=f" (the reconstruction has the shape of A: U.shape[0] x Vt.shape[1] = {m}x{n})",
-            )
-            message = _mismatch_message(X, expected, call, _CHECK_RTOL, _CHECK_ATOL)
-            if message and not _dtype_hint(X, expected):
-                assert_is_rank(X, k, call, rtol=1e-6)
-                hint = _rank_k_hint(X.astype(np.float64), U, s, Vt, k)
-                if hint:
-                    raise AssertionError(f"{call} is wrong: {hint}.")
-            if message:
-                raise AssertionError(message)
-    _passed(check, len(cases), verbose)
+RANK_K_APPROX = Question(
+    "rank_k_approx", "rank_k_approx(U, s, Vt, k) -> (m, n) ndarray", cell="rank_k_approx", points=(3, 4),
+    grade=_grade_rank_k_approx, visible_cases=_rank_k_approx_visible,
+    advice="build the reconstruction from U, s and Vt yourself.")
 
 
-def check_rank_k_approx(fn, *, forbidden=(), verbose=True):
+def check_rank_k_approx(fn, *, forbidden=RANK_K_APPROX.visible_forbidden, verbose=True):
     """Check the student's ``rank_k_approx(U, s, Vt, k)`` on six cases.
 
     The factors are the economy SVD ``np.linalg.svd(A, full_matrices=False)``
@@ -130,117 +119,53 @@ def check_rank_k_approx(fn, *, forbidden=(), verbose=True):
     singular values, missing s, columns of Vt, transposed result, integer or
     uint8 result (wrap-around).
 
-    Parameters
-    ----------
-    fn : callable
-        ``rank_k_approx(U, s, Vt, k) -> (m, n) ndarray``.
-    forbidden : sequence of str, optional
-        Dotted names of routines `fn` must not use (none by default).
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case.
-
-    Examples
-    --------
     >>> check_rank_k_approx(lambda U, s, Vt, k: U @ Vt)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: <lambda>(U, s, Vt, k=1) has rank 5 but should have rank 1...
     """
-    cases = []
-    for desc, A, k in _rank_k_cases():
-        U, s, Vt = np.linalg.svd(A, full_matrices=False)
-        cases.append((desc, U, s, Vt, k, reconstruct(A, k, factors=(U, s, Vt))))
-    _check_rank_k_approx(fn, cases, check="check_rank_k_approx", forbidden=forbidden, verbose=verbose)
+    RANK_K_APPROX.visible_check(fn, forbidden, verbose)
 
 
-def _check_smallest_rank_for_energy(fn, cases, *, check, forbidden=(), verbose=True):
-    """Run ``smallest_rank_for_energy`` on ``cases = [(desc, s, fraction, expected_k)]``."""
-    fname = _fn_name(fn, "smallest_rank_for_energy")
-    _require_callable(fn, check, fname)
-    advice = "compute the cumulative energy yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
-    for i, (desc, s, fraction, expected) in enumerate(cases, 1):
-        call = f"{fname}(s, {fraction})"
-        got = _run(fn, (s, fraction), ("s", "fraction"), call=call, fname=fname, case=desc,
-                   forbidden=forbidden, advice=advice)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            value = _answer_int(got, call)
-            hint = ""
-            if value != expected:
-                last = float(_kept_fraction(s)[-1])
-                if value > s.size or last < fraction:
-                    hint = (
-                        f"no entry of np.cumsum(s**2) / np.sum(s**2) reaches fraction = {fraction} here: "
-                        f"round-off leaves the last one at {last!r}, not 1 (so searchsorted returns len(s) "
-                        "and argmax of an all-False array returns 0). Divide the cumulative sum by its own "
-                        f"last entry (cum / cum[-1]), or cap k at len(s) = {s.size}"
-                    )
-                elif _is_energy_rank(value, s, fraction, strict=True):
-                    hint = (
-                        f"use >= (the fraction is reached exactly at k = {expected}): k is the "
-                        "smallest k with energy >= fraction"
-                    )
-                elif _is_energy_rank(value, s, fraction, power=1):
-                    hint = (
-                        "it looks like you measured energy with s instead of s**2: the energy of "
-                        "the first k terms is sum(s[:k]**2) / sum(s**2)"
-                    )
-                elif value == expected - 1:
-                    hint = (
-                        "one too small: k counts singular values, so it is the index of the first "
-                        "cumulative energy >= fraction plus 1"
-                    )
-                elif value == expected + 1:
-                    hint = "one too large: did you add 1 twice?"
-                else:
-                    hint = "k is the smallest k with sum(s[:k]**2) / sum(s**2) >= fraction"
-            assert_integer_answer(value, expected, name=call, what="the answer", hint=hint)
-    _passed(check, len(cases), verbose)
+def _grade_smallest_rank_for_energy(run, fname, case):
+    """Grade one case ``(desc, s, fraction, expected_k)`` of ``smallest_rank_for_energy``."""
+    _, s, fraction, expected = case
+    call = f"{fname}(s, {fraction})"
+    got = run((s, fraction), ("s", "fraction"), call)
+    value = _answer_int(got, call)
+    hint = ""
+    if value != expected:
+        last = float(_kept_fraction(s)[-1])
+        if value > s.size or last < fraction:
+            hint = (
+                f"no entry of np.cumsum(s**2) / np.sum(s**2) reaches fraction = {fraction} here: "
+                f"round-off leaves the last one at {last!r}, not 1 (so searchsorted returns len(s) "
+                "and argmax of an all-False array returns 0). Divide the cumulative sum by its own "
+                f"last entry (cum / cum[-1]), or cap k at len(s) = {s.size}"
+            )
+        elif _is_energy_rank(value, s, fraction, strict=True):
+            hint = (
+                f"use >= (the fraction is reached exactly at k = {expected}): k is the "
+                "smallest k with energy >= fraction"
+            )
+        elif _is_energy_rank(value, s, fraction, power=1):
+            hint = (
+                "it looks like you measured energy with s instead of s**2: the energy of "
+                "the first k terms is sum(s[:k]**2) / sum(s**2)"
+            )
+        elif value == expected - 1:
+            hint = (
+                "one too small: k counts singular values, so it is the index of the first "
+                "cumulative energy >= fraction plus 1"
+            )
+        elif value == expected + 1:
+            hint = "one too large: did you add 1 twice?"
+        else:
+            hint = "k is the smallest k with sum(s[:k]**2) / sum(s**2) >= fraction"
+    assert_integer_answer(value, expected, name=call, what="the answer", hint=hint)
 
 
-def check_smallest_rank_for_energy(fn, *, forbidden=(), verbose=True):
-    """Check the student's ``smallest_rank_for_energy(s, fraction)`` on six cases.
-
-    The expected answer is the smallest k with
-    ``sum(s[:k]**2) / sum(s**2) >= fraction``.  The cases distinguish energy
-    by s**2 from energy by s, >= from > (a fraction reached exactly), and the
-    index from the count (k off by one).
-
-    Parameters
-    ----------
-    fn : callable
-        ``smallest_rank_for_energy(s, fraction) -> int``.
-    forbidden : sequence of str, optional
-        Dotted names of routines `fn` must not use (none by default).
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case, e.g. ``"smallest_rank_for_energy(s, 0.95)
-        returned 10 but the answer is 5: it looks like you measured energy
-        with s instead of s**2 ..."``.
-
-    Examples
-    --------
-    >>> check_smallest_rank_for_energy(lambda s, fraction: 1)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    AssertionError: <lambda>(s, 0.95) returned 1 but the answer is 5: ...
-    """
+def _smallest_rank_for_energy_visible():
+    """The visible cases of :data:`SMALLEST_RANK_FOR_ENERGY`, with their expected answers."""
     # Values chosen so the cumulative energies are exact in floating point; the answers are literals.
     specs = [
         ("s = [10, 1, 1, 1, 1, 1, 1, 1, 1, 1], fraction 0.95", [10.0] + [1.0] * 9, 0.95, 5),
@@ -250,9 +175,29 @@ def check_smallest_rank_for_energy(fn, *, forbidden=(), verbose=True):
         ("s = [10, 6, 3, 1.5, 0.5], fraction 0.5", [10.0, 6.0, 3.0, 1.5, 0.5], 0.5, 1),
         ("s = [3, 1, 0, 0], fraction 1.0 (all the energy)", [3.0, 1.0, 0.0, 0.0], 1.0, 2),
     ]
-    cases = [(desc, np.array(s), fraction, k) for desc, s, fraction, k in specs]
-    _check_smallest_rank_for_energy(fn, cases, check="check_smallest_rank_for_energy",
-                                    forbidden=forbidden, verbose=verbose)
+    return [(desc, np.array(s), fraction, k) for desc, s, fraction, k in specs]
+
+
+SMALLEST_RANK_FOR_ENERGY = Question(
+    "smallest_rank_for_energy", "smallest_rank_for_energy(s, fraction) -> int",
+    cell="smallest_rank_for_energy", points=(2, 2),
+    grade=_grade_smallest_rank_for_energy, visible_cases=_smallest_rank_for_energy_visible,
+    advice="compute the cumulative energy yourself.")
+
+
+def check_smallest_rank_for_energy(fn, *, forbidden=SMALLEST_RANK_FOR_ENERGY.visible_forbidden, verbose=True):
+    """Check the student's ``smallest_rank_for_energy(s, fraction)`` on six cases.
+
+    The expected answer is the smallest k with
+    ``sum(s[:k]**2) / sum(s**2) >= fraction``.  The cases distinguish energy
+    by s**2 from energy by s, >= from > (a fraction reached exactly), and the
+    index from the count (k off by one).
+
+    >>> check_smallest_rank_for_energy(lambda s, fraction: 1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    AssertionError: <lambda>(s, 0.95) returned 1 but the answer is 5: ...
+    """
+    SMALLEST_RANK_FOR_ENERGY.visible_check(fn, forbidden, verbose)
 
 
 def _uint8_cases():
@@ -309,37 +254,46 @@ def _uint8_hint(a, e, x, wrong):
     )
 
 
-def _check_to_uint8_image(fn, cases, *, check, forbidden=(), verbose=True):
-    """Run ``to_uint8_image`` on ``cases = [(desc, image, expected_uint8)]``."""
-    fname = _fn_name(fn, "to_uint8_image")
-    _require_callable(fn, check, fname)
+def _grade_to_uint8_image(run, fname, case):
+    """Grade one case ``(desc, image, expected_uint8)`` of ``to_uint8_image``."""
     call = f"{fname}(image)"
-    advice = "clip, scale, round and cast with numpy yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
-    for i, (desc, image, expected) in enumerate(cases, 1):
-        got = _run(fn, (image,), ("image",), call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            arr = _answer_array(got, call, shape=image.shape,
-                                shape_hint=" (the uint8 image has the shape of the input)")
-            x = np.asarray(image, dtype=np.float64)
-            a, e = arr.astype(np.float64), expected.astype(np.float64)
-            # On a tie (255 x = j + 0.5 up to round-off) both neighbours are right roundings.
-            scaled = np.clip(x, 0.0, 1.0) * 255
-            tie = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-4
-            wrong = (a != e) & ~(tie & (np.abs(a - e) <= 1))
-            if wrong.any():
-                hint = _uint8_hint(a, e, x, wrong)
-                raise AssertionError(f"{call} is wrong at {int(wrong.sum())} of {wrong.size} pixels: {hint}.")
-            if arr.dtype != np.uint8:
-                raise AssertionError(
-                    f"{call} has the right values but dtype {arr.dtype}: return a uint8 image "
-                    "(finish with .astype(np.uint8))."
-                )
-    _passed(check, len(cases), verbose)
+    _, image, expected = case
+    got = run((image,), ("image",), call)
+    arr = _answer_array(got, call, shape=image.shape,
+                        shape_hint=" (the uint8 image has the shape of the input)")
+    x = np.asarray(image, dtype=np.float64)
+    a, e = arr.astype(np.float64), expected.astype(np.float64)
+    # On a tie (255 x = j + 0.5 up to round-off) both neighbours are right roundings.
+    scaled = np.clip(x, 0.0, 1.0) * 255
+    tie = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-4
+    wrong = (a != e) & ~(tie & (np.abs(a - e) <= 1))
+    if wrong.any():
+        hint = _uint8_hint(a, e, x, wrong)
+        raise AssertionError(f"{call} is wrong at {int(wrong.sum())} of {wrong.size} pixels: {hint}.")
+    if arr.dtype != np.uint8:
+        raise AssertionError(
+            f"{call} has the right values but dtype {arr.dtype}: return a uint8 image "
+            "(finish with .astype(np.uint8))."
+        )
 
 
-def check_to_uint8_image(fn, *, forbidden=UINT8_FORBIDDEN, verbose=True):
+def _to_uint8_image_visible():
+    """The visible cases of :data:`TO_UINT8_IMAGE`, with their expected answers."""
+    cases = [
+        (desc, image, np.frombuffer(bytes.fromhex(expected), dtype=np.uint8).reshape(image.shape))
+        for (desc, image), expected in zip(_uint8_cases(), _UINT8_EXPECTED)
+    ]
+    return cases
+
+
+TO_UINT8_IMAGE = Question(
+    "to_uint8_image", "to_uint8_image(image) -> uint8 ndarray", cell="to_uint8_image", points=(1, 2),
+    grade=_grade_to_uint8_image, visible_cases=_to_uint8_image_visible, forbidden=UINT8_FORBIDDEN,
+    visible_forbidden=UINT8_FORBIDDEN,
+    advice="clip, scale, round and cast with numpy yourself.")
+
+
+def check_to_uint8_image(fn, *, forbidden=TO_UINT8_IMAGE.visible_forbidden, verbose=True):
     """Check the student's ``to_uint8_image(image)`` on three float images.
 
     The answer is ``np.rint(np.clip(image, 0, 1) * 255).astype(np.uint8)``:
@@ -351,41 +305,13 @@ def check_to_uint8_image(fn, *, forbidden=UINT8_FORBIDDEN, verbose=True):
     wrong dtype.  ``course_utils.images.to_uint8`` and scikit-image's
     ``img_as_ubyte`` are forbidden (:data:`UINT8_FORBIDDEN`).
 
-    Parameters
-    ----------
-    fn : callable
-        ``to_uint8_image(image) -> uint8 ndarray`` of the shape of `image`.
-    forbidden : sequence of str, optional
-        Dotted names of forbidden routines; default :data:`UINT8_FORBIDDEN`.
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case, e.g. ``"to_uint8_image(image) is wrong at
-        9 of 48 pixels: pixel [0, 4] is 1.18 (a reconstruction overshoots [0,
-        1]) and became 45 instead of 255: clip to [0, 1] first ..."``.
-    ForbiddenCallError
-        If `fn` uses a forbidden routine.
-
-    Examples
-    --------
     Casting without clipping wraps the overshooting pixels around:
 
     >>> check_to_uint8_image(lambda image: (image * 255).astype(np.uint8))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: <lambda>(image) is wrong at 30 of 48 pixels: ... clip to [0, 1] first ...
     """
-    cases = [
-        (desc, image, np.frombuffer(bytes.fromhex(expected), dtype=np.uint8).reshape(image.shape))
-        for (desc, image), expected in zip(_uint8_cases(), _UINT8_EXPECTED)
-    ]
-    _check_to_uint8_image(fn, cases, check="check_to_uint8_image", forbidden=forbidden, verbose=verbose)
+    TO_UINT8_IMAGE.visible_check(fn, forbidden, verbose)
 
 
 def _smooth_image(m, n, seed):
@@ -443,34 +369,41 @@ def _rank_errors_hint(arr, A, ks):
     return ""
 
 
-def _check_rank_errors(fn, cases, *, check, forbidden=(), verbose=True):
-    """Run ``rank_errors`` on ``cases = [(desc, image, ks, expected_errors)]``."""
-    fname = _fn_name(fn, "rank_errors")
-    _require_callable(fn, check, fname)
-    advice = "compute the errors from np.linalg.svd yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
-    for i, (desc, image, ks, expected) in enumerate(cases, 1):
-        call = f"{fname}(image, ks={list(np.asarray(ks).tolist())})"
-        got = _run(fn, (image, ks), ("image", "ks"), call=call, fname=fname, case=desc,
-                   forbidden=forbidden, advice=advice)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            arr = _answer_array(got, call, shape=(len(ks),), shape_hint=" (one error per k in ks)")
-            if _close(arr, expected, _effective_rtol(arr.dtype, _CHECK_RTOL), 1e-10):
-                continue
-            hint = _rank_errors_hint(arr.astype(np.float64), image, ks)
-            if not hint:
-                raise AssertionError(
-                    _mismatch_message(arr, expected, call, _CHECK_RTOL, 1e-10) + " The relative error of A_k "
-                    "is ||A - A_k||_F / ||A||_F = sqrt(sum(s[k:]**2) / sum(s**2))."
-                )
-            raise AssertionError(
-                f"{call} returned {_short(arr)} but the relative errors are {_short(expected)}: {hint}."
-            )
-    _passed(check, len(cases), verbose)
+def _grade_rank_errors(run, fname, case):
+    """Grade one case ``(desc, image, ks, expected_errors)`` of ``rank_errors``."""
+    _, image, ks, expected = case
+    call = f"{fname}(image, ks={list(np.asarray(ks).tolist())})"
+    got = run((image, ks), ("image", "ks"), call)
+    arr = _answer_array(got, call, shape=(len(ks),), shape_hint=" (one error per k in ks)")
+    if _close(arr, expected, _effective_rtol(arr.dtype, _CHECK_RTOL), 1e-10):
+        return
+    hint = _rank_errors_hint(arr.astype(np.float64), image, ks)
+    if not hint:
+        raise AssertionError(
+            _mismatch_message(arr, expected, call, _CHECK_RTOL, 1e-10) + " The relative error of A_k "
+            "is ||A - A_k||_F / ||A||_F = sqrt(sum(s[k:]**2) / sum(s**2))."
+        )
+    raise AssertionError(
+        f"{call} returned {_short(arr)} but the relative errors are {_short(expected)}: {hint}."
+    )
 
 
-def check_rank_errors(fn, *, forbidden=(), verbose=True):
+def _rank_errors_visible():
+    """The visible cases of :data:`RANK_ERRORS`, with their expected answers."""
+    cases = []
+    for desc, A, ks in _rank_errors_cases():
+        approx = reconstruct_many(A, ks)  # the errors are measured on the reconstructions
+        cases.append((desc, A, ks, np.array([np.linalg.norm(A - approx[k]) for k in ks]) / np.linalg.norm(A)))
+    return cases
+
+
+RANK_ERRORS = Question(
+    "rank_errors", "rank_errors(image, ks) -> (len(ks),) ndarray", cell="rank_errors", points=(3, 3),
+    grade=_grade_rank_errors, visible_cases=_rank_errors_visible,
+    advice="compute the errors from np.linalg.svd yourself.")
+
+
+def check_rank_errors(fn, *, forbidden=RANK_ERRORS.visible_forbidden, verbose=True):
     """Check the student's ``rank_errors(image, ks)`` on three matrices.
 
     The answer is the 1-D float array of relative Frobenius errors
@@ -480,35 +413,11 @@ def check_rank_errors(fn, *, forbidden=(), verbose=True):
     an array and a tuple.  Diagnoses: spectral norm, not relative, squared
     (lost energy) or kept energy, s instead of s**2, k off by one.
 
-    Parameters
-    ----------
-    fn : callable
-        ``rank_errors(image, ks) -> (len(ks),) ndarray``.
-    forbidden : sequence of str, optional
-        Dotted names of routines `fn` must not use (none by default).
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case.
-
-    Examples
-    --------
     >>> check_rank_errors(lambda image, ks: np.zeros(len(ks)))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: <lambda>(image, ks=[0, 1, 2, 3]) is wrong: max abs error 1 at index [0] ...
     """
-    cases = []
-    for desc, A, ks in _rank_errors_cases():
-        approx = reconstruct_many(A, ks)  # the errors are measured on the reconstructions
-        cases.append((desc, A, ks, np.array([np.linalg.norm(A - approx[k]) for k in ks]) / np.linalg.norm(A)))
-    _check_rank_errors(fn, cases, check="check_rank_errors", forbidden=forbidden, verbose=verbose)
+    RANK_ERRORS.visible_check(fn, forbidden, verbose)
 
 
 # ---------------------------------------------------------------------------
@@ -517,57 +426,18 @@ def check_rank_errors(fn, *, forbidden=(), verbose=True):
 
 
 def check_energy_rank_choice(k, image, fraction=0.99, *, name="k_99"):
-    """Check that `k` is the smallest rank keeping `fraction` of the energy of `image`.
+    """Check that `k` (the variable `name`) is the smallest rank keeping `fraction` of the energy of `image`.
 
-    Parameters
-    ----------
-    k : int
-        The student's rank.
-    image : (m, n) array_like
-        The image whose singular values define the energy.
-    fraction : float, optional
-        The energy fraction of the criterion.
-    name : str, optional
-        The variable's name in messages.
+    Verifies the definition for the given k (the first k terms keep at least
+    `fraction` of ``sum(s**2)``, the first k - 1 do not); it never computes the
+    rank itself.  Diagnoses: sigma instead of sigma**2, off by one, too small,
+    not the smallest, not an int.
 
-    Raises
-    ------
-    AssertionError
-        With a diagnosis (sigma instead of sigma**2, off by one, too small, not
-        the smallest, not an int).
-
-    Notes
-    -----
-    The check verifies the definition for the given `k` (the first k terms keep
-    at least `fraction` of ``sum(s**2)``, the first k - 1 do not); it never
-    computes the rank itself.
-
-    Examples
-    --------
     >>> check_energy_rank_choice(1, np.diag([10.0, 1.0]), 0.99)
     check_energy_rank_choice: k_99 = 1 is right.
     >>> check_energy_rank_choice(2, np.diag([10.0, 1.0]), 0.99)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: k_99 = 2 is not the smallest rank keeping 99 % of the energy: k = 1 already keeps 99.01 %. ...
     """
-    _require_set(k, name)
     s = np.linalg.svd(as_matrix(image, "image"), compute_uv=False)
-    got = _answer_int(k, name)
-    if _is_energy_rank(got, s, fraction):
-        print(f"check_energy_rank_choice: {name} = {got} is right.")
-        return
-    target = f"{100 * fraction:g} % of the energy"
-    if got < 1 or got > s.size:
-        raise AssertionError(f"{name} = {got} is not a rank of this image: 1 <= k <= {s.size}.")
-    kept = _kept_fraction(s)
-    if _is_energy_rank(got, s, fraction, power=1):
-        hint = " That is the rank for the ratio of sum(s), not of sum(s**2): energy uses squared singular values."
-    elif _is_energy_rank(got + 1, s, fraction) or _is_energy_rank(got - 1, s, fraction):
-        hint = (" Off by one: k counts singular values, so it is the index of the first cumulative value "
-                ">= fraction, plus 1.")
-    else:
-        hint = ""
-    if kept[got - 1] < fraction:
-        raise AssertionError(f"{name} = {got} keeps only {100 * kept[got - 1]:.2f} %, less than {target}.{hint}")
-    raise AssertionError(f"{name} = {got} is not the smallest rank keeping {target}: k = {got - 1} already keeps "
-                         f"{100 * kept[got - 2]:.2f} %.{hint}")
+    _check_energy_rank(k, s, fraction, name=name, check="check_energy_rank_choice")

@@ -11,11 +11,10 @@ from ..metrics import psnr
 from ..images import add_gaussian_noise
 from ..svd_tools import reconstruct, reconstruct_many
 from ._core import (
-    _CHECK_RTOL, _answer_array, _answer_int, _answer_scalar, _case, _close, _close_scalar, _effective_rtol,
-    _mismatch_message, _passed, _require_callable, _require_set, _run, _short,
+    Question, _CHECK_RTOL, _answer_array, _answer_int, _answer_scalar, _check_energy_rank, _close,
+    _close_scalar, _effective_rtol, _mismatch_message, _require_set, _short,
 )
-from .forbidden import _fn_name, assert_no_forbidden_calls
-from .part2 import _is_energy_rank, _smooth_image
+from .part2 import _smooth_image
 
 __all__ = [
     "GD_UNKNOWN_RTOL",
@@ -91,41 +90,45 @@ def _psnr_error_hint(exc):
     return ""
 
 
-def _check_psnr_by_rank(fn, cases, *, check, forbidden=(), verbose=True):
-    """Run ``psnr_by_rank`` on ``cases = [(desc, noisy, clean, ks, expected_psnr)]``."""
-    fname = _fn_name(fn, "psnr_by_rank")
-    _require_callable(fn, check, fname)
-    advice = "compute the approximations and the PSNR yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
-    for i, (desc, noisy, clean, ks, expected) in enumerate(cases, 1):
-        call = f"{fname}(noisy, clean, ks={list(np.asarray(ks).tolist())})"
-        got = _run(fn, (noisy, clean, ks), ("noisy", "clean", "ks"), call=call, fname=fname, case=desc,
-                   forbidden=forbidden, advice=advice, error_hint=_psnr_error_hint)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            try:  # diagnose first: some wrong answers hold inf (an exact copy), which _answer_array rejects
-                raw = np.asarray(got)
-                rtol = _effective_rtol(raw.dtype, _CHECK_RTOL)
-                raw = raw.astype(np.float64)
-            except (TypeError, ValueError):
-                raw = None
-            if raw is not None and raw.shape == expected.shape and not _close(raw, expected, rtol, 1e-8):
-                hint = _psnr_hint(raw, noisy, clean, ks, expected)
-                if hint:
-                    raise AssertionError(
-                        f"{call} returned {_short(raw)} dB but the PSNRs are {_short(expected)} dB: {hint}."
-                    )
-            arr = _answer_array(got, call, shape=expected.shape, shape_hint=" (one PSNR per k in ks)")
-            message = _mismatch_message(arr, expected, call, _CHECK_RTOL, 1e-8)
-            if message:
-                raise AssertionError(
-                    message + " The PSNR of A_k is 10 log10(1 / mean((clean - A_k)**2)), A_k the rank-k "
-                    "approximation of noisy."
-                )
-    _passed(check, len(cases), verbose)
+def _grade_psnr_by_rank(run, fname, case):
+    """Grade one case ``(desc, noisy, clean, ks, expected_psnr)`` of ``psnr_by_rank``."""
+    _, noisy, clean, ks, expected = case
+    call = f"{fname}(noisy, clean, ks={list(np.asarray(ks).tolist())})"
+    got = run((noisy, clean, ks), ("noisy", "clean", "ks"), call, _psnr_error_hint)
+    try:  # diagnose first: some wrong answers hold inf (an exact copy), which _answer_array rejects
+        raw = np.asarray(got)
+        rtol = _effective_rtol(raw.dtype, _CHECK_RTOL)
+        raw = raw.astype(np.float64)
+    except (TypeError, ValueError):
+        raw = None
+    if raw is not None and raw.shape == expected.shape and not _close(raw, expected, rtol, 1e-8):
+        hint = _psnr_hint(raw, noisy, clean, ks, expected)
+        if hint:
+            raise AssertionError(
+                f"{call} returned {_short(raw)} dB but the PSNRs are {_short(expected)} dB: {hint}."
+            )
+    arr = _answer_array(got, call, shape=expected.shape, shape_hint=" (one PSNR per k in ks)")
+    message = _mismatch_message(arr, expected, call, _CHECK_RTOL, 1e-8)
+    if message:
+        raise AssertionError(
+            message + " The PSNR of A_k is 10 log10(1 / mean((clean - A_k)**2)), A_k the rank-k "
+            "approximation of noisy."
+        )
 
 
-def check_psnr_by_rank(fn, *, forbidden=(), verbose=True):
+def _psnr_by_rank_visible():
+    """The visible cases of :data:`PSNR_BY_RANK`, with their expected answers."""
+    return [(desc, noisy, clean, ks, np.array([psnr(clean, X) for X in _rank_k_images(noisy, ks)]))
+            for desc, noisy, clean, ks in _psnr_cases()]
+
+
+PSNR_BY_RANK = Question(
+    "psnr_by_rank", "psnr_by_rank(noisy, clean, ks) -> (len(ks),) ndarray", cell="psnr_by_rank", points=(2, 3),
+    grade=_grade_psnr_by_rank, visible_cases=_psnr_by_rank_visible,
+    advice="compute the approximations and the PSNR yourself.")
+
+
+def check_psnr_by_rank(fn, *, forbidden=PSNR_BY_RANK.visible_forbidden, verbose=True):
     """Check the student's ``psnr_by_rank(noisy, clean, ks)`` on two noisy images.
 
     The answer is the 1-D float array of PSNRs in dB (data_range 1.0) of the
@@ -134,33 +137,11 @@ def check_psnr_by_rank(fn, *, forbidden=(), verbose=True):
     against the noisy image, data_range guessed by scikit-image (2) or 255,
     approximation of the clean image, clipped approximation, factor 2.
 
-    Parameters
-    ----------
-    fn : callable
-        ``psnr_by_rank(noisy, clean, ks) -> (len(ks),) ndarray``.
-    forbidden : sequence of str, optional
-        Dotted names of routines `fn` must not use (none by default).
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case.
-
-    Examples
-    --------
     >>> check_psnr_by_rank(lambda noisy, clean, ks: np.zeros(len(ks)))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: <lambda>(noisy, clean, ks=[1, 2, 4, 8]) is wrong: max abs error 23.5 ...
     """
-    cases = [(desc, noisy, clean, ks, np.array([psnr(clean, X) for X in _rank_k_images(noisy, ks)]))
-             for desc, noisy, clean, ks in _psnr_cases()]
-    _check_psnr_by_rank(fn, cases, check="check_psnr_by_rank", forbidden=forbidden, verbose=verbose)
+    PSNR_BY_RANK.visible_check(fn, forbidden, verbose)
 
 
 #: Relative tolerance for the unknown-noise threshold: omega(beta) may be the paper's
@@ -283,34 +264,42 @@ def _gd_error_hint(exc):
     return ""
 
 
-def _check_gavish_donoho_threshold(fn, cases, *, check, coefficients=_gd_table, forbidden=(), verbose=True):
-    """Run ``gavish_donoho_threshold`` on ``cases = [(desc, s, shape, sigma, expected_tau, rtol)]``.
+def _grade_gavish_donoho_threshold(run, fname, case, coefficients=_gd_table):
+    """Grade one case ``(desc, s, shape, sigma, expected_tau, rtol)`` of ``gavish_donoho_threshold``.
 
     `coefficients(beta)` gives ``(lambda*(beta), omega(beta))`` for the diagnoses.
     """
-    fname = _fn_name(fn, "gavish_donoho_threshold")
-    _require_callable(fn, check, fname)
-    advice = "compute the threshold with numpy yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
-    for i, (desc, s, shape, sigma, expected, rtol) in enumerate(cases, 1):
-        if sigma is None:  # call without sigma: its default must be None
-            args, names, call = (s, shape), ("s", "shape"), f"{fname}(s, {shape})"
-        else:
-            args, names, call = (s, shape, sigma), ("s", "shape", "sigma"), f"{fname}(s, {shape}, sigma={sigma})"
-        got = _run(fn, args, names, call=call, fname=fname, case=desc, forbidden=forbidden, advice=advice,
-                   error_hint=_gd_error_hint)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            value = float(_answer_scalar(got, call))
-            if not np.isfinite(value):
-                raise AssertionError(f"{call} is {value}: a division by zero?")
-            if not _close_scalar(value, expected, rtol):
-                hint = _gd_hint(value, expected, s, shape, sigma, coefficients)
-                raise AssertionError(f"{call} returned {value:.6g} but tau is {float(expected):.6g}: {hint}.")
-    _passed(check, len(cases), verbose)
+    _, s, shape, sigma, expected, rtol = case
+    if sigma is None:  # call without sigma: its default must be None
+        args, names, call = (s, shape), ("s", "shape"), f"{fname}(s, {shape})"
+    else:
+        args, names, call = (s, shape, sigma), ("s", "shape", "sigma"), f"{fname}(s, {shape}, sigma={sigma})"
+    got = run(args, names, call, _gd_error_hint)
+    value = float(_answer_scalar(got, call))
+    if not np.isfinite(value):
+        raise AssertionError(f"{call} is {value}: a division by zero?")
+    if not _close_scalar(value, expected, rtol):
+        hint = _gd_hint(value, expected, s, shape, sigma, coefficients)
+        raise AssertionError(f"{call} returned {value:.6g} but tau is {float(expected):.6g}: {hint}.")
 
 
-def check_gavish_donoho_threshold(fn, *, forbidden=(), verbose=True):
+def _gavish_donoho_threshold_visible():
+    """The visible cases of :data:`GAVISH_DONOHO_THRESHOLD`, with their expected answers."""
+    cases = [
+        (desc, s, shape, sigma, tau, _CHECK_RTOL if sigma is not None else GD_UNKNOWN_RTOL)
+        for (desc, s, shape, sigma), tau in zip(_gd_cases(), _GD_VISIBLE_TAU)
+    ]
+    return cases
+
+
+GAVISH_DONOHO_THRESHOLD = Question(
+    "gavish_donoho_threshold", "gavish_donoho_threshold(s, shape, sigma=None) -> float", cell="gavish_donoho",
+    points=(3, 3),
+    grade=_grade_gavish_donoho_threshold, visible_cases=_gavish_donoho_threshold_visible,
+    advice="compute the threshold with numpy yourself.")
+
+
+def check_gavish_donoho_threshold(fn, *, forbidden=GAVISH_DONOHO_THRESHOLD.visible_forbidden, verbose=True):
     """Check the student's ``gavish_donoho_threshold(s, shape, sigma=None)`` on six cases.
 
     Known sigma: ``tau = lambda*(beta) sqrt(max(m, n)) sigma`` with
@@ -324,36 +313,11 @@ def check_gavish_donoho_threshold(fn, *, forbidden=(), verbose=True):
     matrix), 4/sqrt(3) for a non-square matrix, mean instead of median,
     lambda* instead of omega, sigma not used, no default for sigma.
 
-    Parameters
-    ----------
-    fn : callable
-        ``gavish_donoho_threshold(s, shape, sigma=None) -> float``.
-    forbidden : sequence of str, optional
-        Dotted names of routines `fn` must not use (none by default).
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case.
-
-    Examples
-    --------
     >>> check_gavish_donoho_threshold(lambda s, shape, sigma=None: 1.0)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: <lambda>(s, (100, 100), sigma=0.5) returned 1 but tau is 11.547: ...
     """
-    cases = [
-        (desc, s, shape, sigma, tau, _CHECK_RTOL if sigma is not None else GD_UNKNOWN_RTOL)
-        for (desc, s, shape, sigma), tau in zip(_gd_cases(), _GD_VISIBLE_TAU)
-    ]
-    _check_gavish_donoho_threshold(fn, cases, check="check_gavish_donoho_threshold",
-                                   forbidden=forbidden, verbose=verbose)
+    GAVISH_DONOHO_THRESHOLD.visible_check(fn, forbidden, verbose)
 
 
 def _colour_image(m, n, seed, sigma):
@@ -422,49 +386,52 @@ def _denoise_error_hint(exc):
     return ""
 
 
-def _check_denoise_color(fn, cases, *, check, forbidden=(), verbose=True):
-    """Run ``denoise_color`` on ``cases = [(desc, image, k, expected)]``."""
-    fname = _fn_name(fn, "denoise_color")
-    _require_callable(fn, check, fname)
-    advice = "compute the rank-k approximations with np.linalg.svd yourself."
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=advice)
-    for i, (desc, image, k, expected) in enumerate(cases, 1):
-        call = f"{fname}(image, k={k})"
-        m, n, c = image.shape
-        got = _run(fn, (image, k), ("image", "k"), call=call, fname=fname, case=desc,
-                   forbidden=forbidden, advice=advice, error_hint=_denoise_error_hint)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            arr = _answer_array(got, call)
-            if arr.shape == (m, n):
-                raise AssertionError(
-                    f"{call} returned a gray image of shape {arr.shape}; return a colour image of shape "
-                    f"{image.shape}: one rank-k approximation per channel, np.stack(channels, axis=-1)."
-                )
-            if arr.shape == (c, m, n):
-                raise AssertionError(
-                    f"{call} has shape {arr.shape}, channels first; stack the channels along the last axis: "
-                    f"np.stack(channels, axis=-1) has shape {image.shape}."
-                )
-            arr = _answer_array(got, call, shape=image.shape, shape_hint=" (the shape of the input image)")
-            if np.issubdtype(arr.dtype, np.integer):
-                raise AssertionError(
-                    f"{call} has integer dtype {arr.dtype}; return floats in [0, 1] (the clipped "
-                    "approximations themselves), not an 8-bit image."
-                )
-            if _close(arr, expected, _effective_rtol(arr.dtype, _CHECK_RTOL), 1e-10):
-                continue
-            hint = _denoise_hint(arr.astype(np.float64), image, k, expected)
-            if not hint:
-                raise AssertionError(
-                    _mismatch_message(arr, expected, call, _CHECK_RTOL, 1e-10) + " Channel c of the answer is "
-                    "the rank-k approximation of image[..., c] (its own SVD), clipped to [0, 1]."
-                )
-            raise AssertionError(f"{call} is not the expected image: {hint}.")
-    _passed(check, len(cases), verbose)
+def _grade_denoise_color(run, fname, case):
+    """Grade one case ``(desc, image, k, expected)`` of ``denoise_color``."""
+    _, image, k, expected = case
+    call = f"{fname}(image, k={k})"
+    m, n, c = image.shape
+    got = run((image, k), ("image", "k"), call, _denoise_error_hint)
+    arr = _answer_array(got, call)
+    if arr.shape == (m, n):
+        raise AssertionError(
+            f"{call} returned a gray image of shape {arr.shape}; return a colour image of shape "
+            f"{image.shape}: one rank-k approximation per channel, np.stack(channels, axis=-1)."
+        )
+    if arr.shape == (c, m, n):
+        raise AssertionError(
+            f"{call} has shape {arr.shape}, channels first; stack the channels along the last axis: "
+            f"np.stack(channels, axis=-1) has shape {image.shape}."
+        )
+    arr = _answer_array(got, call, shape=image.shape, shape_hint=" (the shape of the input image)")
+    if np.issubdtype(arr.dtype, np.integer):
+        raise AssertionError(
+            f"{call} has integer dtype {arr.dtype}; return floats in [0, 1] (the clipped "
+            "approximations themselves), not an 8-bit image."
+        )
+    if _close(arr, expected, _effective_rtol(arr.dtype, _CHECK_RTOL), 1e-10):
+        return
+    hint = _denoise_hint(arr.astype(np.float64), image, k, expected)
+    if not hint:
+        raise AssertionError(
+            _mismatch_message(arr, expected, call, _CHECK_RTOL, 1e-10) + " Channel c of the answer is "
+            "the rank-k approximation of image[..., c] (its own SVD), clipped to [0, 1]."
+        )
+    raise AssertionError(f"{call} is not the expected image: {hint}.")
 
 
-def check_denoise_color(fn, *, forbidden=(), verbose=True):
+def _denoise_color_visible():
+    """The visible cases of :data:`DENOISE_COLOR`, with their expected answers."""
+    return [(desc, image, k, np.clip(_per_channel(image, k), 0.0, 1.0)) for desc, image, k in _denoise_cases()]
+
+
+DENOISE_COLOR = Question(
+    "denoise_color", "denoise_color(image, k) -> (m, n, 3) ndarray", cell="denoise_color", points=(2, 2),
+    grade=_grade_denoise_color, visible_cases=_denoise_color_visible,
+    advice="compute the rank-k approximations with np.linalg.svd yourself.")
+
+
+def check_denoise_color(fn, *, forbidden=DENOISE_COLOR.visible_forbidden, verbose=True):
     """Check the student's ``denoise_color(image, k)`` on two noisy colour images.
 
     The answer is the (m, n, 3) float image whose channels are the rank-k
@@ -476,32 +443,11 @@ def check_denoise_color(fn, *, forbidden=(), verbose=True):
     asks for), gray output, channels first, integer output, k off by one, and
     ``scipy.sparse.linalg.svds`` (which cannot give k = 0 or k = min(m, n)).
 
-    Parameters
-    ----------
-    fn : callable
-        ``denoise_color(image, k) -> (m, n, 3) ndarray``.
-    forbidden : sequence of str, optional
-        Dotted names of routines `fn` must not use (none by default).
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case.
-
-    Examples
-    --------
     >>> check_denoise_color(lambda image, k: image)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: <lambda>(image, k=2) is wrong: max abs error 0.549 ...
     """
-    cases = [(desc, image, k, np.clip(_per_channel(image, k), 0.0, 1.0)) for desc, image, k in _denoise_cases()]
-    _check_denoise_color(fn, cases, check="check_denoise_color", forbidden=forbidden, verbose=verbose)
+    DENOISE_COLOR.visible_check(fn, forbidden, verbose)
 
 
 # ---------------------------------------------------------------------------
@@ -512,29 +458,11 @@ def check_denoise_color(fn, *, forbidden=(), verbose=True):
 def check_k_gd(k_gd, *, noisy, sigma):
     """Check ``k_gd``: the number of singular values of `noisy` above the known-noise Gavish-Donoho threshold.
 
-    The rank is verified, not recomputed from an answer: the threshold
-    ``tau = lambda*(beta) sqrt(max(m, n)) sigma`` uses the visible checks'
-    table of ``lambda*`` for the aspect ratios they know.
+    Verified, not recomputed from an answer: ``tau = lambda*(beta)
+    sqrt(max(m, n)) sigma`` uses the visible checks' table of ``lambda*``, so
+    ``min(m, n) / max(m, n)`` must be one of its aspect ratios (e.g. 1 for a
+    square image; ValueError otherwise).
 
-    Parameters
-    ----------
-    k_gd : int
-        The student's rank.
-    noisy : (m, n) array_like
-        The noisy image of the notebook (``min(m, n) / max(m, n)`` one of the
-        aspect ratios the visible checks know, e.g. 1 for a square image).
-    sigma : float
-        The known noise level.
-
-    Raises
-    ------
-    AssertionError
-        If `k_gd` is None, not an integer or not that count, with a diagnosis.
-    ValueError
-        If the aspect ratio of `noisy` is not one the visible checks know.
-
-    Examples
-    --------
     >>> check_k_gd(1, noisy=np.diag([10.0, 5.0, 0.1]), sigma=0.01)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: k_gd = 1 but 3 singular values of noisy are above the known-noise threshold tau = 0.04: ...
@@ -557,58 +485,19 @@ def check_k_gd(k_gd, *, noisy, sigma):
 def check_k_energy(k_energy, *, noisy, fraction=0.99):
     """Check ``k_energy``: the smallest rank keeping `fraction` of the energy ``sum(s**2)`` of `noisy`.
 
-    Verified, not recomputed: rank `k_energy` keeps the fraction and
-    ``k_energy - 1`` does not.
+    Verified, not recomputed (see :func:`check_energy_rank_choice`).
 
-    Parameters
-    ----------
-    k_energy : int
-        The student's rank.
-    noisy : (m, n) array_like
-        The noisy image of the notebook.
-    fraction : float, optional
-        Share of the energy to keep.
-
-    Raises
-    ------
-    AssertionError
-        If `k_energy` is None, not an integer or not that rank, with a diagnosis.
-
-    Examples
-    --------
     >>> check_k_energy(1, noisy=np.diag([10.0, 5.0, 0.1]))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    AssertionError: k_energy = 1 is not the 99 % energy rank of noisy: ...
+    AssertionError: k_energy = 1 keeps only 79.99 %, less than 99 % of the energy. Off by one: ...
     """
-    _require_set(k_energy, "k_energy")
     s = np.linalg.svd(as_matrix(noisy, "noisy"), compute_uv=False)
-    got = _answer_int(k_energy, "k_energy")
-    if not _is_energy_rank(got, s, fraction):
-        hint = ("energy is the cumulative sum of s**2, not of s." if _is_energy_rank(got, s, fraction, power=1)
-                else f"it is the smallest k whose first k singular values keep {fraction * 100:g} % of sum(s**2).")
-        raise AssertionError(f"k_energy = {got} is not the {fraction * 100:g} % energy rank of noisy: {hint}")
-    print("check_k_energy: k_energy is right.")
+    _check_energy_rank(k_energy, s, fraction, name="k_energy", check="check_k_energy")
 
 
 def check_k_best(k_best, *, noisy, clean, ks):
     """Check ``k_best``: the rank in `ks` whose approximation of `noisy` has the highest PSNR against `clean`.
 
-    Parameters
-    ----------
-    k_best : int
-        The student's rank.
-    noisy, clean : (m, n) array_like
-        The images of the notebook.
-    ks : sequence of int
-        The ranks searched.
-
-    Raises
-    ------
-    AssertionError
-        If `k_best` is None, not in `ks`, or beaten by another rank of `ks`.
-
-    Examples
-    --------
     >>> noisy = np.diag([10.0, 5.0, 0.1]); clean = np.diag([10.0, 5.0, 0.0])
     >>> check_k_best(1, noisy=noisy, clean=clean, ks=[1, 2, 3])  # doctest: +ELLIPSIS
     Traceback (most recent call last):

@@ -14,11 +14,8 @@ import numpy as np
 
 from .._validation import as_matrix
 from ._core import (
-    _CHECK_RTOL, _answer_array, _answer_int, _case, _close, _mismatch_message, _passed, _require_callable,
-    _require_set, _run, _short,
+    Question, _CHECK_RTOL, _VARIANCE, _answer_array, _check_energy_rank, _close, _mismatch_message, _short,
 )
-from .forbidden import _fn_name, assert_no_forbidden_calls
-from .part2 import _is_energy_rank, _kept_fraction
 
 __all__ = [
     "PCA_FORBIDDEN",
@@ -173,46 +170,55 @@ def _unpack(got, call, m, n, k):
     return comps, ratio, scores
 
 
-def _check_pca(fn, cases, *, check, forbidden=PCA_FORBIDDEN, verbose=True):
-    """Run ``pca_svd`` on ``cases = [(desc, X, k, (components, ratio, scores))]``, grading signs per component."""
-    fname = _fn_name(fn, "pca_svd")
-    _require_callable(fn, check, fname)
-    if forbidden:
-        assert_no_forbidden_calls(fn, forbidden, name=fname, advice=_PCA_ADVICE)
-    for i, (desc, X, k, (exp_comps, exp_ratio, exp_scores)) in enumerate(cases, 1):
-        m, n = np.shape(X)
-        call = f"{fname}(X, k={k})"
-        got = _run(fn, (X, k), ("X", "k"), call=call, fname=fname, case=desc, forbidden=forbidden,
-                   advice=_PCA_ADVICE)
-        with _case(f"case {i} of {len(cases)}: {desc}"):
-            comps, ratio, scores = _unpack(got, call, m, n, k)
-            name = f"explained_variance_ratio (returned by {call})"
-            message = _mismatch_message(ratio, exp_ratio, name, _CHECK_RTOL, 1e-10)
-            if message:
-                hint = _ratio_hint(ratio.astype(np.float64), X, k, exp_ratio)
-                raise AssertionError(f"{name} is {_short(ratio)} but should be {_short(exp_ratio)}: {hint}."
-                                     if hint else message + " It is s_i**2 / sum(s**2), s the singular values "
-                                     "of the centred X.")
-            name = f"components (returned by {call})"
-            signs = _sign_align(comps.astype(np.float64), exp_comps)
-            message = _mismatch_message(comps * signs[:, None].astype(comps.dtype), exp_comps, name,
-                                        _CHECK_RTOL, 1e-10)
-            if message:
-                hint = _components_hint(comps.astype(np.float64), X, k, exp_comps)
-                raise AssertionError(f"{name} are wrong (compared up to the sign of each row): {hint}."
-                                     if hint else message + " (compared up to the sign of each row; the "
-                                     "components are the first k rows of Vt, X_c = U S Vt)")
-            name = f"scores (returned by {call})"
-            aligned = exp_scores * signs  # the expected scores, with the signs of the student's components
-            message = _mismatch_message(scores, aligned, name, _CHECK_RTOL, 1e-10)
-            if message:
-                hint = _scores_hint(scores.astype(np.float64), X, k, comps.astype(np.float64), aligned)
-                raise AssertionError(f"{name} are wrong: {hint}." if hint else message + " The scores are "
-                                     "X_c @ components.T, i.e. U[:, :k] * s[:k] (signs as in your components).")
-    _passed(check, len(cases), verbose)
+def _grade_pca(run, fname, case):
+    """Grade one case ``(desc, X, k, (components, ratio, scores))`` of ``pca_svd``, grading signs per component."""
+    _, X, k, (exp_comps, exp_ratio, exp_scores) = case
+    m, n = np.shape(X)
+    call = f"{fname}(X, k={k})"
+    got = run((X, k), ("X", "k"), call)
+    comps, ratio, scores = _unpack(got, call, m, n, k)
+    name = f"explained_variance_ratio (returned by {call})"
+    message = _mismatch_message(ratio, exp_ratio, name, _CHECK_RTOL, 1e-10)
+    if message:
+        hint = _ratio_hint(ratio.astype(np.float64), X, k, exp_ratio)
+        raise AssertionError(f"{name} is {_short(ratio)} but should be {_short(exp_ratio)}: {hint}."
+                             if hint else message + " It is s_i**2 / sum(s**2), s the singular values "
+                             "of the centred X.")
+    name = f"components (returned by {call})"
+    signs = _sign_align(comps.astype(np.float64), exp_comps)
+    message = _mismatch_message(comps * signs[:, None].astype(comps.dtype), exp_comps, name,
+                                _CHECK_RTOL, 1e-10)
+    if message:
+        hint = _components_hint(comps.astype(np.float64), X, k, exp_comps)
+        raise AssertionError(f"{name} are wrong (compared up to the sign of each row): {hint}."
+                             if hint else message + " (compared up to the sign of each row; the "
+                             "components are the first k rows of Vt, X_c = U S Vt)")
+    name = f"scores (returned by {call})"
+    aligned = exp_scores * signs  # the expected scores, with the signs of the student's components
+    message = _mismatch_message(scores, aligned, name, _CHECK_RTOL, 1e-10)
+    if message:
+        hint = _scores_hint(scores.astype(np.float64), X, k, comps.astype(np.float64), aligned)
+        raise AssertionError(f"{name} are wrong: {hint}." if hint else message + " The scores are "
+                             "X_c @ components.T, i.e. U[:, :k] * s[:k] (signs as in your components).")
 
 
-def check_pca(fn, *, forbidden=PCA_FORBIDDEN, verbose=True):
+def _pca_visible():
+    """The visible cases of :data:`PCA_SVD`, with their expected answers."""
+    from sklearn.decomposition import PCA
+    cases = []
+    for desc, X, k in _pca_cases():
+        model = PCA(n_components=k, svd_solver="full").fit(X)
+        cases.append((desc, X, k, (model.components_, model.explained_variance_ratio_, model.transform(X))))
+    return cases
+
+
+PCA_SVD = Question(
+    "pca", "pca_svd(X, k) -> (components, explained_variance_ratio, scores)", cell="pca", points=(2, 3),
+    grade=_grade_pca, visible_cases=_pca_visible, forbidden=PCA_FORBIDDEN, visible_forbidden=PCA_FORBIDDEN,
+    advice=_PCA_ADVICE)
+
+
+def check_pca(fn, *, forbidden=PCA_SVD.visible_forbidden, verbose=True):
     """Check the student's ``pca_svd(X, k)`` against scikit-learn's PCA on fixed data.
 
     The answer is ``(components, explained_variance_ratio, scores)``: the first
@@ -225,77 +231,22 @@ def check_pca(fn, *, forbidden=PCA_FORBIDDEN, verbose=True):
     instead of ratios, increasing order, columns instead of rows, U instead of
     U S, standardising inside, inconsistent signs.
 
-    Parameters
-    ----------
-    fn : callable
-        ``pca_svd(X, k) -> (components, explained_variance_ratio, scores)``.
-    forbidden : sequence of str, optional
-        Dotted names of routines `fn` must not use; default
-        :data:`PCA_FORBIDDEN` (``sklearn.decomposition.PCA``).
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case, with a diagnosis when the mistake is recognised.
-    ForbiddenCallError
-        If `fn` uses ``sklearn.decomposition.PCA``.
-
-    Examples
-    --------
     >>> check_pca(lambda X, k: np.zeros(k))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     AssertionError: <lambda>(X, k=3) should return the three results (components, ...
     """
-    from sklearn.decomposition import PCA
-
-    cases = []
-    for desc, X, k in _pca_cases():
-        model = PCA(n_components=k, svd_solver="full").fit(X)
-        cases.append((desc, X, k, (model.components_, model.explained_variance_ratio_, model.transform(X))))
-    _check_pca(fn, cases, check="check_pca", forbidden=forbidden, verbose=verbose)
+    PCA_SVD.visible_check(fn, forbidden, verbose)
 
 
 def check_pca_rank_choice(k, Z, fraction=0.9, *, raw=None, name="k_90"):
-    """Check that `k` is the smallest number of principal components explaining `fraction` of the variance of `Z`.
+    """Check that `k` (the variable `name`) is the smallest number of principal components explaining `fraction`.
 
-    Parameters
-    ----------
-    k : int
-        The student's number of components.
-    Z : (m, n) array_like
-        The data matrix (one sample per row) whose PCA defines the criterion;
-        it is centred here.
-    fraction : float, optional
-        The fraction of the total variance.
-    raw : (m, n) array_like, optional
-        The same data before standardisation, to recognise a rank computed on it.
-    name : str, optional
-        The variable's name in messages.
+    `Z` is the data (one sample per row; centred here), `raw` the same data
+    before standardisation, to recognise a rank computed on it.  Verifies the
+    definition for the given k; it never computes the number itself.
+    Diagnoses: sigma instead of sigma**2, off by one, the raw instead of the
+    standardised data, not the smallest, not an int.
 
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        With a diagnosis (sigma instead of sigma**2, off by one, the raw instead
-        of the standardised data, not the smallest, not an int).
-
-    Notes
-    -----
-    The check verifies the definition for the given `k` (the first k
-    components explain at least `fraction` of the variance, the first k - 1
-    do not); it never computes the number itself.
-
-    Examples
-    --------
     >>> Z = np.array([[2.0, 0.1], [-2.0, -0.1], [0.0, 0.2], [0.0, -0.2]])
     >>> check_pca_rank_choice(1, Z)
     check_pca_rank_choice: k_90 = 1 is right.
@@ -303,30 +254,11 @@ def check_pca_rank_choice(k, Z, fraction=0.9, *, raw=None, name="k_90"):
     Traceback (most recent call last):
     AssertionError: k_90 = 2 is not the smallest number of components explaining 90 % of the variance: ...
     """
-    _require_set(k, name)
     Z = as_matrix(Z, "Z")
-    s = np.linalg.svd(Z - np.mean(Z, axis=0, keepdims=True), compute_uv=False)
-    got = _answer_int(k, name)
-    if _is_energy_rank(got, s, fraction):
-        print(f"check_pca_rank_choice: {name} = {got} is right.")
-        return
-    target = f"{100 * fraction:g} % of the variance"
-    if got < 1 or got > s.size:
-        raise AssertionError(f"{name} = {got} is not a number of components here: 1 <= k <= {s.size}.")
-    kept = _kept_fraction(s)
-    if _is_energy_rank(got, s, fraction, power=1):
-        hint = (" That is the number for the ratio of sum(s), not of sum(s**2): the variance of a component "
-                "is its squared singular value.")
-    elif raw is not None and _is_energy_rank(
-            got, np.linalg.svd(as_matrix(raw, "raw") - np.mean(raw, axis=0, keepdims=True), compute_uv=False),
-            fraction):
-        hint = " That is the number for the raw data; use the standardised data Z."
-    elif _is_energy_rank(got + 1, s, fraction) or _is_energy_rank(got - 1, s, fraction):
-        hint = (" Off by one: k counts components, so it is the index of the first cumulative ratio "
-                ">= fraction, plus 1.")
-    else:
-        hint = ""
-    if kept[got - 1] < fraction:
-        raise AssertionError(f"{name} = {got} explains only {100 * kept[got - 1]:.2f} %, less than {target}.{hint}")
-    raise AssertionError(f"{name} = {got} is not the smallest number of components explaining {target}: "
-                         f"k = {got - 1} already explains {100 * kept[got - 2]:.2f} %.{hint}")
+    also = ()
+    if raw is not None:
+        raw = as_matrix(raw, "raw")
+        also = ((np.linalg.svd(raw - np.mean(raw, axis=0, keepdims=True), compute_uv=False),
+                 " That is the number for the raw data; use the standardised data Z."),)
+    _check_energy_rank(k, np.linalg.svd(Z - np.mean(Z, axis=0, keepdims=True), compute_uv=False), fraction,
+                       name=name, check="check_pca_rank_choice", words=_VARIANCE, also=also)

@@ -1,7 +1,7 @@
 """Hidden checks of the week-5 assignment (instructor only).
 
 The hidden test cells of ``source/`` call ``hidden_check_<question>(fn)`` with
-the student's function when grading.  Each runs the same runner as the visible
+the student's function when grading.  Each runs the same ``Question.run`` as the visible
 check in :mod:`course_utils.checks` (so the messages and diagnoses are the
 same) on more cases: bigger and odder shapes, extreme scales, round-off,
 float32 input, real images.  The expected answers come from
@@ -29,7 +29,7 @@ import skimage.data
 
 from course_utils.images import add_gaussian_noise
 from course_utils import checks, linalg
-from course_utils.checks import DEFAULT_FORBIDDEN, GD_UNKNOWN_RTOL, UINT8_FORBIDDEN, _matrix
+from course_utils.checks import GD_UNKNOWN_RTOL, _matrix
 from course_utils.reference import solutions
 
 __all__ = [
@@ -49,13 +49,6 @@ __all__ = [
 ]
 
 _RTOL = 1e-5
-
-#: The task says "Do not call np.linalg.matrix_rank" (question 1b).
-RANK_FORBIDDEN = ("numpy.linalg.matrix_rank",)
-
-#: The task says "computed with np.linalg.eigvalsh (not from the SVD)" (question 3a).
-SVD_FORBIDDEN = ("numpy.linalg.svd", "scipy.linalg.svd", "scipy.linalg.svdvals", "scipy.sparse.linalg.svds")
-
 
 def _product(m, n, r, seed, scale=1.0):
     """Seeded ``B @ C`` of rank r: its other singular values are round-off, ~1e-16 s[0]."""
@@ -95,36 +88,26 @@ def _gd_coefficients(beta):
     return float(linalg._lambda_star(beta)), _gd_omega(beta)
 
 
+def _hidden(question, cases, **options):
+    """``hidden_check_<name>(fn, *, verbose=True)``: `question` graded on the hidden ``cases()``."""
+
+    def check(fn, *, verbose=True):
+        question.run(fn, cases(), check=check.__name__, verbose=verbose, **options)
+
+    check.__name__ = check.__qualname__ = f"hidden_check_{question.name}"
+    check.__doc__ = f"Hidden check of ``{question.signature}``: {cases.__doc__[0].lower()}{cases.__doc__[1:]}"
+    return check
+
+
 # --------------------------------------------------------------------------- part 1
 
 
-def hidden_check_numerical_rank(fn, *, verbose=True):
-    """Hidden check of ``numerical_rank(A)``: no ``matrix_rank``; vectors, extreme scales, round-off, float32, ints.
+def _numerical_rank_cases():
+    """No ``matrix_rank``; vectors, extreme scales, round-off, float32, ints.
 
     The tolerance is ``max(m, n) * eps * s[0]`` with the task's epsilon rule
     (:func:`course_utils._validation.precision_eps`): float32 input uses
     float32's epsilon, integer input float64's.
-
-    Parameters
-    ----------
-    fn : callable
-        The student's ``numerical_rank(A) -> int``.
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case, with the diagnosis of the visible check.
-
-    Examples
-    --------
-    >>> hidden_check_numerical_rank(solutions.numerical_rank)
-    hidden_check_numerical_rank: all 13 cases passed.
     """
     # Integer entries are exact in float32, so this product is rank 4 in float32 and float64 alike.
     rng = np.random.default_rng(110)
@@ -149,39 +132,18 @@ def hidden_check_numerical_rank(fn, *, verbose=True):
          "np.finfo of an integer dtype raises ValueError)", integer.astype(np.int64)),
         ("the 3x4 integer matrix np.arange(12).reshape(3, 4) (rank 2)", np.arange(12).reshape(3, 4)),
     ]
-    cases = [(desc, A, solutions.numerical_rank(A)) for desc, A in specs]
-    checks._check_numerical_rank(fn, cases, check="hidden_check_numerical_rank", forbidden=RANK_FORBIDDEN,
-                                 verbose=verbose)
+    return [(desc, A, solutions.numerical_rank(A)) for desc, A in specs]
 
 
-def hidden_check_pinv(fn, *, verbose=True):
-    """Hidden check of ``pinv_svd(A)``: no forbidden routine; rank-deficient, nearly singular, scaled, float32, ints.
+hidden_check_numerical_rank = _hidden(checks.NUMERICAL_RANK, _numerical_rank_cases)
+
+
+def _pinv_cases():
+    """No forbidden routine; rank-deficient, nearly singular, scaled, float32, ints.
 
     First scans `fn` for the routines of :data:`course_utils.checks.DEFAULT_FORBIDDEN`
     (which also raise while `fn` runs), then checks the Penrose conditions
     and compares with :func:`course_utils.reference.solutions.pinv_svd`.
-
-    Parameters
-    ----------
-    fn : callable
-        The student's ``pinv_svd(A) -> (n, m) ndarray``.
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case; :class:`course_utils.checks.ForbiddenCallError`
-        for a forbidden routine.
-
-    Examples
-    --------
-    >>> hidden_check_pinv(solutions.pinv_svd)
-    hidden_check_pinv: all 11 cases passed.
     """
     s_near = np.concatenate([np.linspace(1.0, 0.1, 49), [1e-14]])
     specs = [
@@ -201,37 +163,17 @@ def hidden_check_pinv(fn, *, verbose=True):
         ("a 4x3 integer (int64) matrix of rank 2 (computed in float64)",
          np.array([[1, 2, 3], [4, 5, 6], [7, 8, 9], [2, 1, 0]])),
     ]
-    cases = [(desc, A, solutions.pinv_svd(A)) for desc, A in specs]
-    checks._check_pinv(fn, cases, check="hidden_check_pinv", forbidden=DEFAULT_FORBIDDEN, verbose=verbose)
+    return [(desc, A, solutions.pinv_svd(A)) for desc, A in specs]
 
 
-def hidden_check_lstsq_min_norm(fn, *, verbose=True):
-    """Hidden check of ``lstsq_min_norm(A, b)``: no forbidden routine; tall, wide, rank-deficient systems.
+hidden_check_pinv = _hidden(checks.PINV, _pinv_cases)
+
+
+def _lstsq_min_norm_cases():
+    """No forbidden routine; tall, wide, rank-deficient systems.
 
     Right-hand sides in the column space of A (zero residual) and not;
     expected answers from :func:`course_utils.reference.solutions.lstsq_min_norm`.
-
-    Parameters
-    ----------
-    fn : callable
-        The student's ``lstsq_min_norm(A, b) -> (n,) ndarray``.
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case; :class:`course_utils.checks.ForbiddenCallError`
-        for a forbidden routine.
-
-    Examples
-    --------
-    >>> hidden_check_lstsq_min_norm(solutions.lstsq_min_norm)
-    hidden_check_lstsq_min_norm: all 9 cases passed.
     """
     rng = np.random.default_rng(120)
     tall = _matrix(12, 5, [4, 3, 2, 1, 0.5], 121)
@@ -253,39 +195,19 @@ def hidden_check_lstsq_min_norm(fn, *, verbose=True):
         ("a single unknown (5x1)", _matrix(5, 1, [2], 128), rng.standard_normal(5)),
         ("A = 0 (3x2): the minimum-norm solution is 0", np.zeros((3, 2)), rng.standard_normal(3)),
     ]
-    cases = [(desc, A, b, solutions.lstsq_min_norm(A, b)) for desc, A, b in specs]
-    checks._check_lstsq_min_norm(fn, cases, check="hidden_check_lstsq_min_norm", forbidden=DEFAULT_FORBIDDEN,
-                                 verbose=verbose)
+    return [(desc, A, b, solutions.lstsq_min_norm(A, b)) for desc, A, b in specs]
 
 
-def hidden_check_condition_numbers(fn, *, verbose=True):
-    """Hidden check of ``condition_numbers(A)``: more shapes, conditionings, singular matrices, kappa(A) = 1e9.
+hidden_check_lstsq_min_norm = _hidden(checks.LSTSQ_MIN_NORM, _lstsq_min_norm_cases)
+
+
+def _condition_numbers_cases():
+    """More shapes, conditionings, singular matrices, kappa(A) = 1e9.
 
     For kappa(A) = 1e9 the check tests the lesson only: the returned
     kappa(A^T A) exceeds :data:`course_utils.checks.part1.ROUNDOFF_KAPPA_MIN`
     and is not within 1 % of kappa(A)**2 (its value is round-off that only
     one BLAS reproduces).
-
-    Parameters
-    ----------
-    fn : callable
-        The student's ``condition_numbers(A) -> (kappa_A, kappa_AtA)``.
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case.
-
-    Examples
-    --------
-    >>> hidden_check_condition_numbers(solutions.condition_numbers)
-    hidden_check_condition_numbers: all 11 cases passed.
     """
     rng = np.random.default_rng(130)
     orthogonal = np.linalg.qr(rng.standard_normal((3, 3)))[0]
@@ -311,33 +233,14 @@ def hidden_check_condition_numbers(fn, *, verbose=True):
     cases.append(("an 8x5 matrix with kappa(A) = 1e9: kappa(A)**2 = 1e18 is beyond float64 (1/eps = 4.5e15), "
                   "so the kappa(A^T A) computed from the formed A^T A is round-off, not kappa(A)**2",
                   ill, (solutions.condition_numbers(ill)[0], None)))
-    checks._check_condition_numbers(fn, cases, check="hidden_check_condition_numbers", verbose=verbose)
+    return cases
 
 
-def hidden_check_gram_eigenvalues(fn, *, verbose=True):
-    """Hidden check of ``gram_eigenvalues(A)``: no SVD; vectors, zero matrix, wide, rank-deficient, scaled.
+hidden_check_condition_numbers = _hidden(checks.CONDITION_NUMBERS, _condition_numbers_cases)
 
-    Parameters
-    ----------
-    fn : callable
-        The student's ``gram_eigenvalues(A) -> (n,) ndarray``.
-    verbose : bool, optional
-        Print a one-line success message.
 
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case.
-
-    Examples
-    --------
-    >>> hidden_check_gram_eigenvalues(solutions.gram_eigenvalues)
-    hidden_check_gram_eigenvalues: all 7 cases passed.
-    """
+def _gram_eigenvalues_cases():
+    """No SVD; vectors, zero matrix, wide, rank-deficient, scaled."""
     specs = [
         ("a tall 30x8 matrix", _matrix(30, 8, np.linspace(4, 0.5, 8), 141)),
         ("a wide 5x12 matrix (7 zero eigenvalues)", _matrix(5, 12, [5, 4, 3, 2, 1], 142)),
@@ -348,36 +251,15 @@ def hidden_check_gram_eigenvalues(fn, *, verbose=True):
         ("an 8x8 matrix of rank 3", _product(8, 8, 3, 146)),
     ]
     # The exact eigenvalues, s**2 padded with zeros (the answer's eigvalsh gives round-off for the zeros).
-    cases = [(desc, A, np.concatenate([np.linalg.svd(A, compute_uv=False) ** 2,
+    return [(desc, A, np.concatenate([np.linalg.svd(A, compute_uv=False) ** 2,
                                        np.zeros(A.shape[1] - min(A.shape))])) for desc, A in specs]
-    checks._check_gram_eigenvalues(fn, cases, check="hidden_check_gram_eigenvalues", forbidden=SVD_FORBIDDEN,
-                                   verbose=verbose)
 
 
-def hidden_check_eckart_young_errors(fn, *, verbose=True):
-    """Hidden check of ``eckart_young_errors(s, k)``: longer spectra, every edge of k, repeated and zero s.
+hidden_check_gram_eigenvalues = _hidden(checks.GRAM_EIGENVALUES, _gram_eigenvalues_cases)
 
-    Parameters
-    ----------
-    fn : callable
-        The student's ``eckart_young_errors(s, k) -> (spectral, frobenius)``.
-    verbose : bool, optional
-        Print a one-line success message.
 
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case.
-
-    Examples
-    --------
-    >>> hidden_check_eckart_young_errors(solutions.eckart_young_errors)
-    hidden_check_eckart_young_errors: all 10 cases passed.
-    """
+def _eckart_young_errors_cases():
+    """Longer spectra, every edge of k, repeated and zero s."""
     s_big = np.linalg.svd(np.random.default_rng(150).standard_normal((40, 25)), compute_uv=False)
     specs = [(f"s of a random 40x25 matrix, k = {k}", s_big, k) for k in (0, 1, 7, 24, 25)]
     specs += [
@@ -388,47 +270,21 @@ def hidden_check_eckart_young_errors(fn, *, verbose=True):
         ("s = [3, 1, 0, 0] of a rank-2 matrix, k = 2 (nothing left: both errors are 0)",
          np.array([3.0, 1.0, 0.0, 0.0]), 2),
     ]
-    cases = [(desc, s, k, solutions.eckart_young_errors(s, k)) for desc, s, k in specs]
-    checks._check_eckart_young_errors(fn, cases, check="hidden_check_eckart_young_errors", verbose=verbose)
+    return [(desc, s, k, solutions.eckart_young_errors(s, k)) for desc, s, k in specs]
+
+
+hidden_check_eckart_young_errors = _hidden(checks.ECKART_YOUNG_ERRORS, _eckart_young_errors_cases)
 
 
 # --------------------------------------------------------------------------- part 2
 
 
-def hidden_check_rank_k_approx(fn, *, verbose=True):
-    """Hidden check of ``rank_k_approx(U, s, Vt, k)``: bigger matrices, an image, k in {0, 1, p}.
-
-    One case passes the economy factors of ``scipy.linalg.svd`` with flipped
-    signs (the question hands over economy factors, so answers that assume
-    ``U.shape[1] == len(s)`` are right and full factors are never passed).
-
-    Parameters
-    ----------
-    fn : callable
-        The student's ``rank_k_approx(U, s, Vt, k) -> (m, n) ndarray``.
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case.
-
-    Examples
-    --------
-    >>> hidden_check_rank_k_approx(solutions.rank_k_approx)
-    hidden_check_rank_k_approx: all 10 cases passed.
-    """
-    checks._check_rank_k_approx(fn, _rank_k_hidden_cases(), check="hidden_check_rank_k_approx", verbose=verbose)
+# --------------------------------------------------------------------------- part 2
 
 
 @functools.lru_cache(maxsize=1)
 def _rank_k_hidden_cases():
-    """The hidden rank-k cases, built once (their SVDs take most of the check's time)."""
+    """Bigger matrices, an image, k in {0, 1, p} (built once: their SVDs take most of the check's time)."""
     tall = _matrix(60, 40, np.geomspace(10, 0.1, 40), 161)
     wide = _matrix(40, 60, np.geomspace(10, 0.1, 40), 162)
     image = _camera((64, 48))
@@ -442,32 +298,13 @@ def _rank_k_hidden_cases():
     return tuple((desc, U, s, Vt, k, solutions.rank_k_approx(U, s, Vt, k)) for desc, U, s, Vt, k in specs)
 
 
-def hidden_check_to_uint8_image(fn, *, verbose=True):
-    """Hidden check of ``to_uint8_image(image)``: real reconstructions, saturation, odd shapes, float32.
+hidden_check_rank_k_approx = _hidden(checks.RANK_K_APPROX, _rank_k_hidden_cases)
+
+
+def _to_uint8_image_cases():
+    """Real reconstructions, saturation, odd shapes, float32.
 
     `fn` must not use :data:`course_utils.checks.UINT8_FORBIDDEN`.
-
-    Parameters
-    ----------
-    fn : callable
-        The student's ``to_uint8_image(image) -> uint8 ndarray``.
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case; :class:`course_utils.checks.ForbiddenCallError`
-        for a forbidden routine.
-
-    Examples
-    --------
-    >>> hidden_check_to_uint8_image(solutions.to_uint8_image)
-    hidden_check_to_uint8_image: all 8 cases passed.
     """
     camera = _camera((64, 64))
     U, s, Vt = np.linalg.svd(camera, full_matrices=False)
@@ -483,35 +320,14 @@ def hidden_check_to_uint8_image(fn, *, verbose=True):
         ("a 5x1 column image", rng.uniform(-0.2, 1.2, (5, 1))),
         ("a 7x9 float32 image with values in [-0.1, 1.1]", rng.uniform(-0.1, 1.1, (7, 9)).astype(np.float32)),
     ]
-    cases = [(desc, image, solutions.to_uint8_image(image)) for desc, image in specs]
-    checks._check_to_uint8_image(fn, cases, check="hidden_check_to_uint8_image", forbidden=UINT8_FORBIDDEN,
-                                 verbose=verbose)
+    return [(desc, image, solutions.to_uint8_image(image)) for desc, image in specs]
 
 
-def hidden_check_rank_errors(fn, *, verbose=True):
-    """Hidden check of ``rank_errors(image, ks)``: a camera crop, rank-deficient and thin matrices, uint8 images.
+hidden_check_to_uint8_image = _hidden(checks.TO_UINT8_IMAGE, _to_uint8_image_cases)
 
-    Parameters
-    ----------
-    fn : callable
-        The student's ``rank_errors(image, ks) -> (len(ks),) ndarray``.
-    verbose : bool, optional
-        Print a one-line success message.
 
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case.
-
-    Examples
-    --------
-    >>> hidden_check_rank_errors(solutions.rank_errors)
-    hidden_check_rank_errors: all 7 cases passed.
-    """
+def _rank_errors_cases():
+    """A camera crop, rank-deficient and thin matrices, uint8 images."""
     specs = [
         ("a 64x80 crop of the camera image; ks = [0, 1, 2, 5, 10, 20, 40, 64]", _camera((64, 80)),
          [0, 1, 2, 5, 10, 20, 40, 64]),
@@ -526,34 +342,14 @@ def hidden_check_rank_errors(fn, *, verbose=True):
         ("a 6x9 uint8 image with values up to 255; ks = [1, 3]",
          np.random.default_rng(185).integers(0, 256, (6, 9)).astype(np.uint8), [1, 3]),
     ]
-    cases = [(desc, image, ks, solutions.rank_errors(image, ks)) for desc, image, ks in specs]
-    checks._check_rank_errors(fn, cases, check="hidden_check_rank_errors", verbose=verbose)
+    return [(desc, image, ks, solutions.rank_errors(image, ks)) for desc, image, ks in specs]
 
 
-def hidden_check_smallest_rank_for_energy(fn, *, verbose=True):
-    """Hidden check of ``smallest_rank_for_energy(s, fraction)``: an image spectrum, fraction = 1 with round-off.
+hidden_check_rank_errors = _hidden(checks.RANK_ERRORS, _rank_errors_cases)
 
-    Parameters
-    ----------
-    fn : callable
-        The student's ``smallest_rank_for_energy(s, fraction) -> int``.
-    verbose : bool, optional
-        Print a one-line success message.
 
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case.
-
-    Examples
-    --------
-    >>> hidden_check_smallest_rank_for_energy(solutions.smallest_rank_for_energy)
-    hidden_check_smallest_rank_for_energy: all 8 cases passed.
-    """
+def _smallest_rank_for_energy_cases():
+    """An image spectrum, fraction = 1 with round-off."""
     s_camera = np.linalg.svd(_camera((64, 64)), compute_uv=False)
     # With these 50 values np.cumsum(s**2)[-1] / np.sum(s**2) = 0.9999999999999996 < 1.
     s_round = np.sort(np.random.default_rng(2).uniform(0.1, 1.0, 50))[::-1]
@@ -565,38 +361,20 @@ def hidden_check_smallest_rank_for_energy(fn, *, verbose=True):
         ("s = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], fraction 0.35", np.ones(10), 0.35),
         ("s = [5, 0, 0] of a rank-1 matrix, fraction 1.0", np.array([5.0, 0.0, 0.0]), 1.0),
     ]
-    cases = [(desc, s, f, solutions.smallest_rank_for_energy(s, f)) for desc, s, f in specs]
-    checks._check_smallest_rank_for_energy(fn, cases, check="hidden_check_smallest_rank_for_energy",
-                                           verbose=verbose)
+    return [(desc, s, f, solutions.smallest_rank_for_energy(s, f)) for desc, s, f in specs]
+
+
+hidden_check_smallest_rank_for_energy = _hidden(checks.SMALLEST_RANK_FOR_ENERGY, _smallest_rank_for_energy_cases)
 
 
 # --------------------------------------------------------------------------- part 3
 
 
-def hidden_check_psnr_by_rank(fn, *, verbose=True):
-    """Hidden check of ``psnr_by_rank(noisy, clean, ks)``: a noisy camera crop, k from 0 to min(m, n).
+# --------------------------------------------------------------------------- part 3
 
-    Parameters
-    ----------
-    fn : callable
-        The student's ``psnr_by_rank(noisy, clean, ks) -> (len(ks),) ndarray``.
-    verbose : bool, optional
-        Print a one-line success message.
 
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case.
-
-    Examples
-    --------
-    >>> hidden_check_psnr_by_rank(solutions.psnr_by_rank)
-    hidden_check_psnr_by_rank: all 3 cases passed.
-    """
+def _psnr_by_rank_cases():
+    """A noisy camera crop, k from 0 to min(m, n)."""
     camera = _camera((48, 64))
     smooth = checks._smooth_image(20, 30, 191)
     specs = [
@@ -607,46 +385,21 @@ def hidden_check_psnr_by_rank(fn, *, verbose=True):
         ("a 20x30 smooth image with noise sigma = 0.2, clipped to [0, 1]; ks = np.array([2, 4, 8])",
          add_gaussian_noise(smooth, 0.2, seed=193, clip=True), smooth, np.array([2, 4, 8])),
     ]
-    cases = [(desc, noisy, clean, ks, solutions.psnr_by_rank(noisy, clean, ks)) for desc, noisy, clean, ks in specs]
-    checks._check_psnr_by_rank(fn, cases, check="hidden_check_psnr_by_rank", verbose=verbose)
+    return [(desc, noisy, clean, ks, solutions.psnr_by_rank(noisy, clean, ks)) for desc, noisy, clean, ks in specs]
 
 
-def hidden_check_gavish_donoho_threshold(fn, *, verbose=True):
-    """Hidden check of ``gavish_donoho_threshold(s, shape, sigma=None)``: more aspect ratios, real spectra.
+hidden_check_psnr_by_rank = _hidden(checks.PSNR_BY_RANK, _psnr_by_rank_cases)
+
+
+@functools.lru_cache(maxsize=1)
+def _gd_hidden_cases():
+    """More aspect ratios, real spectra (built once: their SVDs take most of the check's time).
 
     The singular values come from seeded noisy low-rank matrices.  Known
     sigma is compared at relative tolerance 1e-5, unknown sigma with the exact
     omega(beta) of :func:`course_utils.linalg.optimal_hard_threshold` at
     :data:`course_utils.checks.GD_UNKNOWN_RTOL`.
-
-    Parameters
-    ----------
-    fn : callable
-        The student's ``gavish_donoho_threshold(s, shape, sigma=None) -> float``.
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case.
-
-    Examples
-    --------
-    >>> hidden_check_gavish_donoho_threshold(solutions.gavish_donoho_threshold)
-    hidden_check_gavish_donoho_threshold: all 9 cases passed.
     """
-    checks._check_gavish_donoho_threshold(fn, _gd_hidden_cases(), check="hidden_check_gavish_donoho_threshold",
-                                          coefficients=_gd_coefficients, verbose=verbose)
-
-
-@functools.lru_cache(maxsize=1)
-def _gd_hidden_cases():
-    """The hidden Gavish-Donoho cases, built once (their SVDs take most of the check's time)."""
     specs = [
         ((64, 64), 0.3), ((300, 100), 1.0), ((100, 300), 0.5), ((500, 25), 2.0),
         ((64, 64), None), ((200, 100), None), ((50, 200), None), ((400, 40), None), ((500, 25), None),
@@ -666,30 +419,12 @@ def _gd_hidden_cases():
     return tuple(cases)
 
 
-def hidden_check_denoise_color(fn, *, verbose=True):
-    """Hidden check of ``denoise_color(image, k)``: a noisy astronaut, odd shapes, float32, k = 0 and min(m, n).
+hidden_check_gavish_donoho_threshold = _hidden(checks.GAVISH_DONOHO_THRESHOLD, _gd_hidden_cases,
+                                               coefficients=_gd_coefficients)
 
-    Parameters
-    ----------
-    fn : callable
-        The student's ``denoise_color(image, k) -> (m, n, 3) ndarray``.
-    verbose : bool, optional
-        Print a one-line success message.
 
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case.
-
-    Examples
-    --------
-    >>> hidden_check_denoise_color(solutions.denoise_color)
-    hidden_check_denoise_color: all 8 cases passed.
-    """
+def _denoise_color_cases():
+    """A noisy astronaut, odd shapes, float32, k = 0 and min(m, n)."""
     astronaut = add_gaussian_noise(_astronaut(16), 0.1, seed=220)  # 32x32x3
     wide = checks._colour_image(8, 20, 221, 0.2)
     specs = [
@@ -703,8 +438,10 @@ def hidden_check_denoise_color(fn, *, verbose=True):
         ("a 10x12 float32 noisy colour image, k = 2",
          checks._colour_image(10, 12, 223, 0.2).astype(np.float32), 2),
     ]
-    cases = [(desc, image, k, solutions.denoise_color(image, k)) for desc, image, k in specs]
-    checks._check_denoise_color(fn, cases, check="hidden_check_denoise_color", verbose=verbose)
+    return [(desc, image, k, solutions.denoise_color(image, k)) for desc, image, k in specs]
+
+
+hidden_check_denoise_color = _hidden(checks.DENOISE_COLOR, _denoise_color_cases)
 
 
 # --------------------------------------------------------------------------- part 4
@@ -738,33 +475,13 @@ def _pca_hidden_cases():
     ]
 
 
-def hidden_check_pca(fn, *, verbose=True):
-    """Hidden check of ``pca_svd(X, k)``: breast cancer data raw and standardised, wide, integer, float32, k = 1.
+def _pca_cases():
+    """Breast cancer data raw and standardised, wide, integer, float32, k = 1.
 
     Each component is compared up to its sign, its score column with the same
     sign; ``sklearn.decomposition.PCA`` is forbidden.
-
-    Parameters
-    ----------
-    fn : callable
-        The student's ``pca_svd(X, k) -> (components, explained_variance_ratio, scores)``.
-    verbose : bool, optional
-        Print a one-line success message.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    AssertionError
-        On the first failed case (:class:`~course_utils.checks.ForbiddenCallError`
-        if `fn` uses scikit-learn's PCA).
-
-    Examples
-    --------
-    >>> hidden_check_pca(solutions.pca_svd)
-    hidden_check_pca: all 7 cases passed.
     """
-    cases = [(desc, X, k, tuple(solutions.pca_svd(X, k))) for desc, X, k in _pca_hidden_cases()]
-    checks._check_pca(fn, cases, check="hidden_check_pca", forbidden=checks.PCA_FORBIDDEN, verbose=verbose)
+    return [(desc, X, k, tuple(solutions.pca_svd(X, k))) for desc, X, k in _pca_hidden_cases()]
+
+
+hidden_check_pca = _hidden(checks.PCA_SVD, _pca_cases)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import linalg, metrics
-from .._validation import _as_real_array, _check_finite, as_matrix, as_vector, check_rank
+from .._validation import _as_real_array, _check_finite, as_matrix, as_vector, check_rank, check_ranks
 
 __all__ = [
     "numerical_rank",
@@ -34,15 +34,6 @@ __all__ = [
     "gavish_donoho_threshold",
     "denoise_color",
 ]
-
-
-def _ranks(ks, limit):
-    """Validate a non-empty 1-D sequence of ranks, each ``0 <= k <= limit``; return a list of ints."""
-    if isinstance(ks, (str, bytes)) or np.ndim(ks) != 1:
-        raise TypeError(f"ks must be a sequence of ranks such as [1, 5, 20]; got {ks!r}.")
-    if len(ks) == 0:
-        raise ValueError("ks is empty; pass at least one rank, e.g. ks=[1, 5, 20].")
-    return [check_rank(k, limit, f"ks[{i}]") for i, k in enumerate(ks)]
 
 
 # --------------------------------------------------------------------------- part 1
@@ -84,35 +75,7 @@ def eckart_young_errors(s, k):
 
 
 def rank_k_approx(U, s, Vt, k):
-    """Rank-k approximation ``(U[:, :k] * s[:k]) @ Vt[:k]`` from given SVD factors.
-
-    Parameters
-    ----------
-    U : (m, p) array_like
-        Left singular vectors (economy, p = len(s), or full, p = m).
-    s : (r,) array_like
-        Singular values in decreasing order.
-    Vt : (p, n) array_like
-        Right singular vectors as rows (economy or full).
-    k : int
-        Kept rank, ``0 <= k <= len(s)``.
-
-    Returns
-    -------
-    (m, n) ndarray
-
-    Raises
-    ------
-    TypeError, ValueError
-        For invalid factors, factors with fewer than k columns/rows, or an
-        invalid `k`.
-
-    Examples
-    --------
-    >>> rank_k_approx(np.eye(2), np.array([3.0, 1.0]), np.eye(2), 1)
-    array([[3., 0.],
-           [0., 0.]])
-    """
+    """Question 4: the rank-k approximation ``(U[:, :k] * s[:k]) @ Vt[:k]`` from given (economy or full) factors."""
     U, Vt = as_matrix(U, "U"), as_matrix(Vt, "Vt")
     s = as_vector(s, "s")
     k = check_rank(k, s.size)
@@ -125,36 +88,9 @@ def rank_k_approx(U, s, Vt, k):
 
 
 def to_uint8_image(image):
-    """An image with values in [0, 1] (possibly overshooting) as uint8: clip, scale, round, cast.
+    """Question 5: ``np.rint(np.clip(image, 0, 1) * 255)`` as uint8, gray or colour; float input only.
 
-    Parameters
-    ----------
-    image : (m, n) or (m, n, 3) array_like of float
-        Gray or colour image whose white level is 1.0, e.g. a rank-k
-        reconstruction that overshoots [0, 1].
-
-    Returns
-    -------
-    ndarray of uint8
-        ``np.rint(np.clip(image, 0, 1) * 255)``, same shape as `image`.
-
-    Raises
-    ------
-    TypeError
-        If `image` is not a float array (an integer image is already 8-bit
-        or 16-bit: it would turn white).
-    ValueError
-        If `image` is empty or holds NaN/inf.
-
-    Notes
-    -----
-    Same result as ``course_utils.images.to_uint8(image)``, which the
-    question forbids; see the module docstring.
-
-    Examples
-    --------
-    >>> to_uint8_image([[1.2, -0.1, 0.5]])
-    array([[255,   0, 128]], dtype=uint8)
+    Same result as ``course_utils.images.to_uint8(image)``, which the question forbids (module docstring).
     """
     arr = _as_real_array(image, "image")
     if not np.issubdtype(arr.dtype, np.floating):
@@ -170,36 +106,9 @@ def to_uint8_image(image):
 
 
 def rank_errors(image, ks):
-    """Relative Frobenius errors ``||A - A_k||_F / ||A||_F`` of rank-k approximations, from one SVD.
-
-    Parameters
-    ----------
-    image : (m, n) array_like
-        Gray image (a matrix), not all zeros.
-    ks : sequence of int
-        Ranks, each ``0 <= k <= min(m, n)``.
-
-    Returns
-    -------
-    (len(ks),) ndarray of float
-
-    Raises
-    ------
-    TypeError, ValueError
-        For an invalid `image` or `ks`, or an all-zero `image`.
-
-    Notes
-    -----
-    By Eckart-Young ``||A - A_k||_F = sqrt(sum(s[k:]**2))`` and
-    ``||A||_F = sqrt(sum(s**2))``, so no reconstruction is formed.
-
-    Examples
-    --------
-    >>> rank_errors(np.diag([4.0, 3.0]), [0, 1, 2])
-    array([1. , 0.6, 0. ])
-    """
+    """Question 6: ``||A - A_k||_F / ||A||_F = sqrt(sum(s[k:]**2) / sum(s**2))`` for each k, from one SVD."""
     A = as_matrix(image, "image")
-    ks = _ranks(ks, min(A.shape))
+    ks = check_ranks(ks, min(A.shape))
     s = linalg.svd(A).s
     norm = float(np.linalg.norm(s))
     if norm == 0:
@@ -208,34 +117,9 @@ def rank_errors(image, ks):
 
 
 def smallest_rank_for_energy(s, fraction):
-    """Smallest k with ``sum(s[:k]**2) / sum(s**2) >= fraction``.
+    """Question 7a: the smallest k with ``sum(s[:k]**2) / sum(s**2) >= fraction``.
 
-    Parameters
-    ----------
-    s : (r,) array_like
-        Singular values in decreasing order, not all zero.
-    fraction : float
-        Target share of the energy, in (0, 1].
-
-    Returns
-    -------
-    int
-        Between 1 and r.
-
-    Raises
-    ------
-    TypeError, ValueError
-        As :func:`course_utils.linalg.rank_for_energy`.
-
-    Notes
-    -----
-    Round-off safe: at fraction = 1 it returns a rank even when the
-    cumulative energy ends at 0.9999999999999996.
-
-    Examples
-    --------
-    >>> smallest_rank_for_energy([4.0, 3.0, 1.0], 0.9)
-    2
+    Round-off safe: at fraction = 1 it returns a rank even when the cumulative energy ends at 1 - 4e-16.
     """
     return linalg.rank_for_energy(s, fraction)
 
@@ -244,101 +128,26 @@ def smallest_rank_for_energy(s, fraction):
 
 
 def psnr_by_rank(noisy, clean, ks):
-    """PSNR (dB, data_range 1.0) of the rank-k approximation of `noisy` against `clean`, for each k.
-
-    Parameters
-    ----------
-    noisy : (m, n) array_like
-        Noisy gray image (its values may leave [0, 1]).
-    clean : (m, n) array_like
-        The clean image, values in [0, 1].
-    ks : sequence of int
-        Ranks, each ``0 <= k <= min(m, n)``.
-
-    Returns
-    -------
-    (len(ks),) ndarray of float
-        ``10 log10(1 / mean((clean - A_k)**2))``; the approximation is not
-        clipped. ``inf`` if an approximation equals `clean` exactly.
-
-    Raises
-    ------
-    TypeError, ValueError
-        For invalid images, different shapes, or invalid `ks`.
-
-    Examples
-    --------
-    >>> clean = np.full((4, 4), 0.5)
-    >>> psnr_by_rank(clean + 0.1 * np.eye(4), clean, [1, 4]).round(2)
-    array([32.04, 26.02])
-    """
+    """Question 11: PSNR (dB, data_range 1.0) of the unclipped rank-k approximation of `noisy` against `clean`."""
     noisy = as_matrix(noisy, "noisy")
     clean = as_matrix(clean, "clean")
     if noisy.shape != clean.shape:
         raise ValueError(f"noisy has shape {noisy.shape} but clean has shape {clean.shape}; they must match.")
-    ks = _ranks(ks, min(noisy.shape))
+    ks = check_ranks(ks, min(noisy.shape))
     approx = linalg.reconstruct_many(noisy, ks)
     return np.array([metrics.psnr(clean, approx[k], data_range=1.0) for k in ks])
 
 
 def gavish_donoho_threshold(s, shape, sigma=None):
-    """Gavish-Donoho hard threshold tau for the singular values of a noisy matrix.
+    """Question 11: Gavish-Donoho tau, ``lambda*(beta) sqrt(max(m, n)) sigma`` or ``omega(beta) median(s)``.
 
-    Parameters
-    ----------
-    s : (min(m, n),) array_like
-        Singular values of the noisy matrix, decreasing.
-    shape : tuple of int
-        ``(m, n)``.
-    sigma : float, optional
-        Noise standard deviation, if known.
-
-    Returns
-    -------
-    float
-        ``lambda*(beta) sqrt(max(m, n)) sigma`` for known sigma, else
-        ``omega(beta) median(s)`` with the exact omega(beta) (the notebook's
-        polynomial fit is within 1 % of it), ``beta = min(m, n) / max(m, n)``.
-
-    Raises
-    ------
-    TypeError, ValueError
-        As :func:`course_utils.linalg.optimal_hard_threshold`.
-
-    Examples
-    --------
-    >>> round(gavish_donoho_threshold(np.ones(100), (100, 100), sigma=1.0), 4)  # (4 / sqrt(3)) * 10
-    23.094
+    With unknown sigma the exact omega(beta) (the notebook's polynomial fit is within 1 % of it).
     """
     return linalg.optimal_hard_threshold(s, shape, sigma)
 
 
 def denoise_color(image, k):
-    """Rank-k approximation of each colour channel separately, clipped to [0, 1].
-
-    Parameters
-    ----------
-    image : (m, n, 3) array_like
-        Noisy colour image (its values may leave [0, 1]).
-    k : int
-        Kept rank per channel, ``0 <= k <= min(m, n)``.
-
-    Returns
-    -------
-    (m, n, 3) ndarray of float64
-        Values in [0, 1].
-
-    Raises
-    ------
-    TypeError, ValueError
-        If `image` is not a finite real (m, n, 3) array, or for an invalid `k`.
-
-    Examples
-    --------
-    >>> image = np.zeros((2, 2, 3)); image[0, 0] = [1.5, 0.5, -1.0]
-    >>> denoise_color(image, 1)[0, 0]
-    array([1. , 0.5, 0. ])
-    """
+    """Question 13: the rank-k approximation of each colour channel separately, clipped to [0, 1]."""
     arr = _as_real_array(image, "image")
     if arr.ndim != 3 or arr.shape[2] != 3:
         hint = " Drop the alpha channel: image[..., :3]." if arr.ndim == 3 and arr.shape[2] == 4 else ""
@@ -357,28 +166,5 @@ __all__ += ["pca_svd"]
 
 
 def pca_svd(X, k):
-    """Question 15: PCA as the SVD of the centred data matrix.
-
-    Parameters
-    ----------
-    X : (m, n) array_like
-        Data, one sample per row; integer and float32 input computed in float64.
-    k : int
-        Number of components, ``1 <= k <= min(m - 1, n)``.
-
-    Returns
-    -------
-    course_utils.linalg.PCA
-        ``(components (k, n), explained_variance_ratio (k,), scores (m, k))``.
-
-    Raises
-    ------
-    TypeError, ValueError
-        As :func:`course_utils.linalg.pca`.
-
-    Examples
-    --------
-    >>> pca_svd(np.array([[0, 1], [2, 1]]), 1).explained_variance_ratio
-    array([1.])
-    """
+    """Question 15: PCA as the SVD of the centred data, ``(components, explained_variance_ratio, scores)``."""
     return linalg.pca(X, k)
