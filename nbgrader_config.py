@@ -18,7 +18,12 @@ from nbgrader.preprocessors import (
 )
 
 from course_utils.grading.execute import METADATA_KEY, SandboxedExecute
-from course_utils.grading.preprocessors import HideHiddenTestOutput, LimitOutputSize, WithholdInstructorCode
+from course_utils.grading.preprocessors import (
+    HideHiddenTestOutput,
+    LimitOutputSize,
+    ShowVariant,
+    WithholdInstructorCode,
+)
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
@@ -58,7 +63,11 @@ c.SandboxKernelManager.memory_limit = 4 * 1024**3
 # Per-student variants (course_utils/grading/variants.py): with a course secret in this file
 # (or in $COURSE_VARIANT_SECRET) each grading kernel gets its student's variant key; without
 # one, every student is graded on the default variant.
-c.SandboxedExecute.variant_secret_file = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".variant_secret")
+# ShowVariant puts the student's data in words (the seed, part 2's window and turn, part 3's sigma)
+# at the top of the autograded notebook (what the formgrader shows) and of the feedback.
+variant_secret_file = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".variant_secret")
+c.SandboxedExecute.variant_secret_file = variant_secret_file
+c.ShowVariant.variant_secret_file = variant_secret_file
 # What the sandbox saw is kept in the autograded notebook's metadata for the report.
 c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {("language_info", "name"), METADATA_KEY}
 
@@ -70,6 +79,7 @@ c.Autograde.autograde_preprocessors = [
     ClearMetadataPreprocessor,
     LimitOutput,
     LimitOutputSize,
+    ShowVariant,
     SaveAutoGrades,
     AssignLatePenalties,
     CheckCellMetadata,
@@ -84,4 +94,5 @@ c.GenerateFeedback.preprocessors = [
     HideHiddenTestOutput,
     ClearHiddenTests,
     WithholdInstructorCode,
+    ShowVariant,
 ]

@@ -9,12 +9,14 @@ no classmate), and nobody honest is flagged.
 
 from __future__ import annotations
 
+import nbformat
 import pytest
 
 from conftest import VARIANT_SECRET, snapshot
 from course_utils.grading.answers import answer_cells, expected_answers
 from course_utils.grading.copies import DEFAULT_VARIANT
-from course_utils.grading.variants import kernel_environment
+from course_utils.grading.preprocessors import VARIANT_CELL
+from course_utils.grading.variants import kernel_environment, variant_words
 from course_utils.variant import current_variant
 
 pytestmark = pytest.mark.slow
@@ -104,3 +106,25 @@ def test_grading_the_class_again_gives_identical_grades(variant_graded):
     assert [(m.student, m.source, m.names) for m in first.copies] == [(m.student, m.source, m.names)
                                                                      for m in second.copies]
 
+
+
+def test_the_formgrader_and_the_feedback_show_each_student_their_own_data(variant_graded):
+    """The autograded notebook (what the formgrader shows) and the feedback start with the student's variant."""
+    course, result, _, _ = variant_graded
+    words = {s: variant_words(VARIANT_SECRET, s, "week5_svd") for s in ("ann", "bob", "cat", "dan")}
+    assert len(set(words.values())) == 4 and all("part 2: " in w and "part 3: sigma = " in w for w in words.values())
+    for s in result.students:
+        others = [w for name, w in words.items() if name != s.student]
+        graded = sorted((course / "autograded" / s.student / "week5_svd").glob("*.ipynb"))
+        assert len(graded) == 4, s.student
+        for path in graded:
+            nb = nbformat.read(path, as_version=4)
+            shown = [c for c in nb.cells if c.metadata.get(VARIANT_CELL)]
+            assert shown == [nb.cells[0]], (s.student, path.name)  # one cell, at the top, after grading twice
+            assert words[s.student] in shown[0].source and not any(w in shown[0].source for w in others)
+            assert "nbgrader" not in shown[0].metadata and VARIANT_SECRET not in shown[0].source
+        assert sorted(s.feedback) == [p.stem for p in graded]
+        for html in s.feedback.values():
+            page = html.read_text()
+            assert page.count(words[s.student]) == 1, (s.student, html.name)
+            assert not any(w in page for w in others) and VARIANT_SECRET not in page

@@ -145,3 +145,93 @@ def test_the_report_names_the_seed_the_students_notebooks_used():
     seen_by_notebook = current_variant("week5_svd", environ=variants.kernel_environment(SECRET, "alice")).seed
     assert label == f"seed {seen_by_notebook}"
     assert variants.variant_label(None, "alice", "week5_svd") == ""  # variants off
+
+
+# ----------------------------------------------------------------------- the variant in the formgrader and feedback
+
+def _notebook(minor=5):
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    graded = {"grade": True, "solution": False, "locked": True, "points": 1, "grade_id": "t", "schema_version": 3}
+    nb = new_notebook(cells=[new_markdown_cell("# Part 2"), new_code_cell("k_99 = 1"),
+                             new_code_cell("assert k_99", metadata={"nbgrader": graded})])
+    nb.nbformat_minor = minor
+    if minor < 5:
+        for cell in nb.cells:
+            del cell["id"]
+    return nb
+
+
+def _show_variant(nb, student, secret_file):
+    from traitlets.config import Config
+
+    from course_utils.grading.preprocessors import ShowVariant
+
+    pp = ShowVariant(config=Config({"ShowVariant": {"variant_secret_file": str(secret_file)}}))
+    return pp.preprocess(nb, {"nbgrader": {"student": student, "assignment": "week5_svd", "notebook": "n"}})[0]
+
+
+def test_the_graded_notebook_starts_with_the_students_data_in_words_once(tmp_path, monkeypatch):
+    import copy
+
+    import nbformat
+    from nbformat.v4 import new_markdown_cell
+    from nbgrader.preprocessors import CheckCellMetadata
+
+    from course_utils.grading.preprocessors import VARIANT_CELL
+
+    monkeypatch.delenv(variants.SECRET_VARIABLE, raising=False)
+    secret_file = tmp_path / variants.SECRET_FILE
+    secret = variants.create_secret(secret_file)
+    words = {s: variants.variant_words(secret, s, "week5_svd") for s in ("alice", "bob")}
+    assert words["alice"] != words["bob"]
+    seed = current_variant("week5_svd", environ=variants.kernel_environment(secret, "alice")).seed
+    assert words["alice"].startswith(f"seed {seed} (part 2: ") and "; part 3: sigma = " in words["alice"]
+
+    nb = _notebook()
+    # a student who forges the cell (to claim other data) loses it: the grader's replaces it
+    nb.cells.insert(2, new_markdown_cell(f"seed 1 ({words['bob']})", metadata={VARIANT_CELL: True}))
+    original = [c.source for c in nb.cells if not c.metadata.get(VARIANT_CELL)]
+    nb = _show_variant(nb, "alice", secret_file)
+    first, *rest = nb.cells
+    assert first.cell_type == "markdown" and first.metadata.get(VARIANT_CELL) and "nbgrader" not in first.metadata
+    assert words["alice"] in first.source and "not graded" in first.source
+    assert words["bob"] not in first.source and secret not in first.source
+    assert variants.student_key(secret, "alice") not in first.source  # the seed, not the key
+    assert [c.source for c in rest] == original  # nothing else moves
+    nbformat.validate(nb)
+    CheckCellMetadata().preprocess(nb, {})
+    # autograde again, then generate_feedback: still one cell, the same
+    again = _show_variant(copy.deepcopy(nb), "alice", secret_file)
+    assert _show_variant(again, "alice", secret_file) == nb
+
+    old = _show_variant(_notebook(minor=4), "alice", secret_file)  # nbformat 4.4: no cell ids
+    assert words["alice"] in old.cells[0].source and "id" not in old.cells[0]
+    nbformat.validate(old)
+
+
+def test_without_a_secret_nothing_is_added(tmp_path, monkeypatch):
+    monkeypatch.delenv(variants.SECRET_VARIABLE, raising=False)
+    nb = _show_variant(_notebook(), "alice", tmp_path / "absent")
+    assert [(c.cell_type, c.source, c.metadata) for c in nb.cells] == [(c.cell_type, c.source, c.metadata)
+                                                                       for c in _notebook().cells]
+    monkeypatch.setenv(variants.SECRET_VARIABLE, SECRET)  # the grader's environment may hold it instead
+    assert variants.variant_words(SECRET, "alice", "week5_svd") in _show_variant(_notebook(), "alice",
+                                                                                tmp_path / "absent").cells[0].source
+
+
+def test_the_course_config_shows_the_variant_in_the_formgrader_and_the_feedback():
+    from pathlib import Path
+
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from nbgrader.preprocessors import SaveAutoGrades
+
+    from course_utils.grading.preprocessors import ShowVariant
+
+    repo = Path(__file__).resolve().parents[1]
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(repo)).load_config()
+    autograde = config.Autograde.autograde_preprocessors
+    assert ShowVariant in autograde and autograde.index(ShowVariant) < autograde.index(SaveAutoGrades)
+    assert ShowVariant in config.GenerateFeedback.preprocessors
+    assert config.ShowVariant.variant_secret_file == config.SandboxedExecute.variant_secret_file

@@ -444,10 +444,7 @@ def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, stud
     secret = variants.load_secret(course / variants.SECRET_FILE)  # the file nbgrader_config.py names
     for s in result.students:
         s.attention = attention.get(s.student, []) + s.attention
-        s.variant = variants.variant_label(secret, s.student, assignment)
-        if s.variant and assignment == answers.ASSIGNMENT:  # which image and noise level, for the hand grader
-            s.variant += " (" + answers.describe_variant(current_variant(
-                assignment, environ=variants.kernel_environment(secret, s.student))) + ")"
+        s.variant = variants.variant_words(secret, s.student, assignment)  # seed, and the data in words
         for html in sorted((course / "feedback" / s.student / assignment).glob("*.html")):
             s.feedback[html.stem] = html
     if secret is not None and assignment == answers.ASSIGNMENT:

@@ -17,6 +17,14 @@
     image outputs, so a runaway cell cannot produce a 100 MB notebook or feedback page.
     What it drops is replaced by a line starting with :data:`OUTPUT_LIMITED_MARK`,
     which the pipeline reports.
+``ShowVariant``
+    Autograde and feedback step. With a course variant secret, puts one markdown cell at the
+    top of the notebook saying which data the student had (:func:`~course_utils.grading.variants.variant_words`:
+    the seed and, for week5_svd, part 2's window and turn and part 3's noise level), so a
+    grader reading a proof or an observation in the formgrader, and the student reading the
+    feedback, know what the notebook was graded on. Nothing without a secret. The cell has no
+    nbgrader metadata (it is not graded) and carries :data:`VARIANT_CELL`; a cell carrying it
+    already (an earlier run, or one a student forged) is replaced, so there is only ever one.
 """
 
 from __future__ import annotations
@@ -24,12 +32,14 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from nbformat.v4 import new_output
+from nbformat.v4 import new_markdown_cell, new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer, Unicode
 
+from . import variants
+
 __all__ = ["HideHiddenTestOutput", "WithholdInstructorCode", "LimitOutputSize", "OUTPUT_LIMITED_MARK",
-           "instructor_lines", "quoted_instructor_lines", "QUOTE_LINES"]
+           "instructor_lines", "quoted_instructor_lines", "QUOTE_LINES", "ShowVariant", "VARIANT_CELL"]
 
 #: Start of the line that replaces dropped output.
 OUTPUT_LIMITED_MARK = "[output limited by the grader]"
@@ -182,3 +192,39 @@ class LimitOutputSize(NbGraderPreprocessor):
             outputs.append(new_output("stream", name="stdout", text=note))
         cell.outputs = outputs
         return cell, resources
+
+
+#: Cell metadata key of the cell :class:`ShowVariant` adds.
+VARIANT_CELL = "course_utils_variant"
+
+
+class ShowVariant(NbGraderPreprocessor):
+    """Say at the top of the notebook which data (variant) the student had; nothing when variants are off."""
+
+    variant_secret_file = Unicode(
+        "", help="File with the course secret of per-student variants (as SandboxedExecute.variant_secret_file); "
+                 "variants are off when it is empty or missing and COURSE_VARIANT_SECRET is not set.").tag(config=True)
+    text = Unicode(
+        "**Variant of this submission** (added by the grader, not graded): {words}. "
+        "This notebook was run and graded on these data; every student's data are their own.",
+        help="The cell's markdown; {words} is the variant in words").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        ours = [c for c in nb.cells if c.cell_type == "markdown" and c.metadata.get(VARIANT_CELL)
+                and not c.metadata.get("nbgrader")]
+        nb.cells = [c for c in nb.cells if not any(c is o for o in ours)]
+        info = (resources or {}).get("nbgrader", {})
+        student, assignment = info.get("student"), info.get("assignment")
+        secret = variants.load_secret(self.variant_secret_file or None)
+        words = variants.variant_words(secret, student, assignment) if student and assignment else ""
+        if not words:
+            return nb, resources
+        cell = new_markdown_cell(self.text.format(words=words), metadata={
+            VARIANT_CELL: True, "deletable": False, "editable": False})
+        if nb.get("nbformat", 4) == 4 and nb.get("nbformat_minor", 0) < 5:
+            del cell["id"]  # cell ids came with nbformat 4.5
+        else:
+            taken = {c.get("id") for c in nb.cells}
+            cell.id = next(i for i in (f"{VARIANT_CELL}-{n}" for n in range(len(taken) + 1)) if i not in taken)
+        nb.cells.insert(0, cell)
+        return nb, resources

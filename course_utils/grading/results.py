@@ -74,9 +74,9 @@ class StudentResult:
     feedback : dict of str to pathlib.Path
         Notebook name -> feedback HTML file.
     variant : str
-        The student's variant (``"seed N"``, :func:`course_utils.grading.variants.variant_label`,
-        followed for week5_svd by its data in words, :func:`course_utils.grading.answers.describe_variant`);
-        empty when the course has no variant secret.
+        The student's variant (:func:`course_utils.grading.variants.variant_words`: ``"seed N"``
+        followed for week5_svd by its data in words, the words at the top of the student's
+        autograded notebooks and feedback); empty when the course has no variant secret.
     """
 
     student: str

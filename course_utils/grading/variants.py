@@ -23,7 +23,7 @@ import re
 import secrets
 from pathlib import Path
 
-from ..variant import KEY_VARIABLE, seed_from_key
+from ..variant import KEY_VARIABLE, current_variant, seed_from_key
 
 __all__ = [
     "SECRET_VARIABLE",
@@ -33,6 +33,7 @@ __all__ = [
     "student_key",
     "kernel_environment",
     "variant_label",
+    "variant_words",
     "hub_variant_key",
 ]
 
@@ -139,6 +140,30 @@ def variant_label(secret, student_id, assignment):
     if secret is None:
         return ""
     return f"seed {seed_from_key(student_key(secret, student_id), assignment)}"
+
+
+def variant_words(secret, student_id, assignment):
+    """`student_id`'s variant as graders and the student read it, or ``""`` when variants are off.
+
+    :func:`variant_label` followed, for week5_svd, by the data in words
+    (:func:`course_utils.grading.answers.describe_variant`): the report shows it beside the
+    student's grades, and :class:`course_utils.grading.preprocessors.ShowVariant` at the top of the
+    autograded notebooks and of the feedback.  It names the seed, never the secret or the key.
+
+    Examples
+    --------
+    >>> variant_words(None, "alice", "week5_svd")
+    ''
+    >>> "; part 3: sigma = " in variant_words("ab" * 32, "alice", "week5_svd")
+    True
+    """
+    from . import answers
+
+    label = variant_label(secret, student_id, assignment)
+    if label and assignment == answers.ASSIGNMENT:  # which image and noise level, for the hand grader
+        variant = current_variant(assignment, environ=kernel_environment(secret, student_id))
+        label += f" ({answers.describe_variant(variant)})"
+    return label
 
 
 def hub_variant_key(spawner):
