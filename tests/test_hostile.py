@@ -231,6 +231,16 @@ def test_a_notebook_cannot_use_the_instructors_answers_and_is_reported(tmp_path)
             "course_utils.grading.sample_answers", "course_utils.reference.solutions.numerical_rank"} <= set(seen), seen
 
 
+def test_importing_the_kernels_start_file_guards_nothing():
+    """pytest's doctest collection imports every module: only a grading kernel may run the guard."""
+    import numpy as np
+
+    import course_utils.grading.guard_start  # noqa: F401
+    from course_utils import linalg
+
+    assert linalg.numerical_rank(np.eye(2)) == 2
+
+
 def test_a_caught_memory_error_and_a_leftover_process_are_reported_and_the_process_ended(tmp_path):
     nb = _run(["import numpy as np\ntry:\n    np.ones(4 * 10**9)\nexcept MemoryError:\n    pass",
                "import subprocess\np = subprocess.Popen(['sleep', '601'], start_new_session=True)"], tmp_path)
