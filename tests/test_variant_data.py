@@ -148,3 +148,31 @@ def test_part_2_every_variant_keeps_the_reference_and_a_neighbours_k_99_loses_wh
     source = next(s for s in STUDENTS if k_99[s] != k_99[copier])
     with pytest.raises(AssertionError):
         check_energy_rank_choice(k_99[source], images[copier], 0.99)
+
+
+@pytest.mark.slow
+def test_every_variant_keeps_the_usual_wrong_rank_choices_wrong(klass):
+    """A realistic mistake loses its point on every student's data, not only on the default variant's."""
+    from course_utils.checks import check_energy_rank_choice
+    from course_utils.grading.answers import part2_image
+
+    data, expected = klass
+    for student in STUDENTS:
+        sigma, clean, noisy = data[student]
+        s = np.linalg.svd(noisy, compute_uv=False)
+        energy, by_sigma = np.cumsum(s**2) / np.sum(s**2), np.cumsum(s) / np.sum(s)
+        right = expected[student]
+        wrong = [{**right, "k_energy": int(np.searchsorted(by_sigma, 0.99) + 1)},   # sigma, not sigma**2
+                 {**right, "k_energy": int(np.searchsorted(energy, 0.99))},         # one too small
+                 {**right, "k_best": right["k_best"] - 1},                          # argmax index, not the rank
+                 {**right, "k_gd": int(np.sum(s > np.median(s) * 2.858))}]          # unknown-noise rule, sigma given
+        for i, answers in enumerate(wrong):
+            changed = [k for k in right if answers[k] != right[k]]
+            assert changed or i == 3, (student, i)  # the median rule may land on the same rank
+            assert _graded(answers, sigma, clean, noisy) == 3 - len(changed), (student, changed)
+        image = part2_image(current_variant("week5_svd", environ=kernel_environment(SECRET, student)))
+        t = np.linalg.svd(image, compute_uv=False)
+        for k in (int(np.searchsorted(np.cumsum(t) / np.sum(t), 0.99) + 1),
+                  int(np.searchsorted(np.cumsum(t**2) / np.sum(t**2), 0.99))):
+            with pytest.raises(AssertionError):
+                check_energy_rank_choice(k, image, 0.99)
