@@ -81,16 +81,22 @@ def package_before_grading():
     return package_digest()
 
 
+#: Course secret of :func:`graded_class` (fixed: each sample student gets the same data every run).
+CLASS_SECRET = "c1" * 32
+
+
 @pytest.fixture(scope="session")
 def graded_class(tmp_path_factory, source_notebooks, release_notebooks, package_before_grading):
     """The sample class (with its hostile students where the sandbox works) plus one student per
-    alternative correct answer, graded by `pipeline.run`.
+    alternative correct answer, graded by `pipeline.run` with variants on (a fixed course secret, so
+    every student has their own data and the same data every run).
 
     Returns ``(course, result)``: the course folder and the :class:`ClassResult`. This is the
     slow fixture of the suite (one autograde of about 50 submissions on 2 local Dask workers), shared by the tests
     of the assignment, the pipeline and the sandbox.
     """
     course = pipeline.prepare_course(tmp_path_factory.mktemp("course"))
+    (course / ".variant_secret").write_text(CLASS_SECRET + "\n")
     perfect = {n: completed(release_notebooks[n], source_notebooks[n]) for n in release_notebooks}
     for variant in RIGHT:
         write_submission(course, variant.student, {**perfect, variant.notebook: with_answer(perfect[variant.notebook],

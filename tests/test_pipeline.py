@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import csv
 
+import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
 from conftest import HIDDEN_TESTS, LEAK_PATTERNS, MARK_SCHEMES, secret_lines
 
-from course_utils.grading import pipeline
+from course_utils.grading import answers, pipeline
+from course_utils.grading.answers import expected_answers
+from course_utils.grading.execute import METADATA_KEY
 from course_utils.grading.results import REASONS
 from course_utils.grading.sample_answers import RIGHT
 from course_utils.grading.sample_class import HOSTILE_CLASS, SAMPLE_CLASS, grade_id
 from course_utils.grading.sandbox import sandbox_status
+from course_utils.grading.variants import kernel_environment, load_secret
+from course_utils.variant import current_variant
 
 # The hostile students are graded only inside the sandbox (see tests/test_hostile.py).
 EXPECTED = {s.student: s for s in SAMPLE_CLASS + (HOSTILE_CLASS if sandbox_status()[0] else [])}
@@ -58,6 +63,29 @@ def test_sample_student_gets_exactly_the_expected_reasons(graded_class, student)
 def test_alternative_correct_answers_need_no_attention(graded_class):
     for variant in RIGHT:
         assert _student(graded_class[1], variant.student).attention == []
+
+
+def test_the_sample_class_is_graded_with_variants_on(graded_class):
+    """Each student had their own data, the grader recomputed each one's answers, and nobody is accused.
+
+    The sample class has about 60 students, each wrong in one way, on their own variant: a wrong
+    number that happened to fit a classmate's variant would name that classmate; none may.
+    """
+    course, result = graded_class
+    labels = {s.student: s.variant for s in result.students}
+    assert all(label.startswith("seed ") and "part 3: sigma = " in label for label in labels.values()), labels
+    seeds = [label.split(" (")[0] for label in labels.values()]
+    assert len(set(seeds)) == len(seeds)
+    assert len({label.split(" (")[1] for label in labels.values()}) >= 10  # many windows, turns and noise levels
+    assert result.copies == []
+    secret = load_secret(course / ".variant_secret")
+    for student in ["perfect"] + [v.student for v in RIGHT]:  # right answers, each computed on its own data
+        own = expected_answers(current_variant(pipeline.ASSIGNMENT, environ=kernel_environment(secret, student)))
+        given = {}
+        for path in sorted((course / "autograded" / student / pipeline.ASSIGNMENT).glob("*.ipynb")):
+            seen = nbformat.read(path, as_version=4).metadata[METADATA_KEY]
+            given.update(answers.reported(path.stem, seen["answers"]))
+        assert given == own, student
 
 
 def test_no_silent_zero(graded_class, release_notebooks):

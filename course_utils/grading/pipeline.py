@@ -356,8 +356,9 @@ def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, stud
     assignment : str
         The assignment to grade.
     sample_class : bool
-        Generate the sample class into ``submitted/`` first (the demo); otherwise the
-        submissions must already be collected (``nbgrader collect`` / ``zip_collect``).
+        Generate the sample class into ``submitted/`` first (the demo), with variants on: a
+        course without a secret gets a new one (:func:`~course_utils.grading.variants.create_secret`);
+        otherwise the submissions must already be collected (``nbgrader collect`` / ``zip_collect``).
     students : list of str, optional
         With `sample_class`: the sample students to generate (default: all).
     report : bool
@@ -397,6 +398,10 @@ def run(course=DEFAULT_COURSE, assignment=ASSIGNMENT, *, sample_class=True, stud
     if not result.sandbox[0]:
         log(f"WARNING: {result.sandbox[1]}")
     if sample_class:
+        if variants.load_secret(course / variants.SECRET_FILE) is None:
+            # as a real course would: every sample student gets their own data (kept for re-runs)
+            variants.create_secret(course / variants.SECRET_FILE)
+            log(f"variants: on, with a new course secret in {course / variants.SECRET_FILE}")
         log("collect: generating the sample class (stands in for `nbgrader collect`)"
             + ("" if result.sandbox[0] else "; without a sandbox its hostile students are left out"))
         step("collect", lambda: build_sample_class(course, assignment, students=students, hostile=result.sandbox[0]))
