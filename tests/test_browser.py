@@ -261,3 +261,38 @@ def test_formgrader_lists_the_assignment(lab, browser_context):
     expect(page.locator("#warning-exchange")).to_have_count(0)
     page.screenshot(path=SCREENSHOTS / "browser_4_formgrader.png", full_page=True)
     page.close()
+
+
+def test_formgrader_shows_the_ta_each_students_own_data(variant_graded, browser_context, tmp_path_factory):
+    """The TA grading ann's observations by hand in the formgrader reads ann's variant, not bob's.
+
+    The class graded with a course secret (conftest's `variant_graded`) is served by a live
+    JupyterLab; its formgrader page for one submitted notebook opens with that student's variant.
+    """
+    from nbgrader.api import Gradebook
+
+    from course_utils.grading.gradebook import gradebook_url
+    from course_utils.grading.variants import variant_words
+
+    from conftest import VARIANT_SECRET
+
+    course = variant_graded[0]
+    tmp = tmp_path_factory.mktemp("formgrader")
+    token = secrets.token_hex(16)
+    proc, base = _start_lab(course, tmp, token, tmp / "jupyter.log")
+    try:
+        with Gradebook(gradebook_url(course, None)) as gb:
+            ids = {s: gb.find_submission_notebook("2_image_reconstruction", ASSIGNMENT, s).id for s in ("ann", "bob")}
+        page = browser_context.new_page()
+        for student, other in (("ann", "bob"), ("bob", "ann")):
+            page.goto(f"{base}/formgrader/submissions/{ids[student]}/?token={token}")
+            body = page.locator("body")
+            expect(body).to_contain_text("Variant of this submission")
+            mine, theirs = (variant_words(VARIANT_SECRET, s, ASSIGNMENT).split(" (")[0] for s in (student, other))
+            expect(body).to_contain_text(f"{mine} ")  # "seed N": the student's own seed
+            assert f"{theirs} " not in body.inner_text() and VARIANT_SECRET not in page.content()
+            expect(body).to_contain_text("part 3: sigma = ")
+            page.screenshot(path=SCREENSHOTS / f"browser_5_formgrader_{student}.png", full_page=False)
+        page.close()
+    finally:
+        _stop(proc)
