@@ -459,6 +459,16 @@ class Question:
         """The name of the student's function, e.g. ``"pinv_svd"``."""
         return self.signature.split("(", 1)[0]
 
+    @staticmethod
+    def cases(specs, expected):
+        """The cases ``(desc, *args, expected(*args))`` of the specs ``(desc, *args)``.
+
+        ``expected(*args)`` says once how a case's expected answer is computed: the
+        visible checks pass a literal table or a public routine, the hidden checks
+        the question's reference answer (``course_utils.reference.solutions.<function>``).
+        """
+        return [(desc, *args, expected(*args)) for desc, *args in specs]
+
     def run(self, fn, cases, *, check, forbidden=None, verbose=True, **options):
         """Grade `fn` on `cases`, raising on the first wrong one; `forbidden` defaults to :attr:`forbidden`."""
         forbidden = self.forbidden if forbidden is None else forbidden

@@ -265,11 +265,13 @@ def _gd_error_hint(exc):
 
 
 def _grade_gavish_donoho_threshold(run, fname, case, coefficients=_gd_table):
-    """Grade one case ``(desc, s, shape, sigma, expected_tau, rtol)`` of ``gavish_donoho_threshold``.
+    """Grade one case ``(desc, s, shape, sigma, expected_tau)`` of ``gavish_donoho_threshold``.
 
+    Within relative 1e-5 for a known sigma, :data:`GD_UNKNOWN_RTOL` for an unknown one (omega(beta) is fitted).
     `coefficients(beta)` gives ``(lambda*(beta), omega(beta))`` for the diagnoses.
     """
-    _, s, shape, sigma, expected, rtol = case
+    _, s, shape, sigma, expected = case
+    rtol = _CHECK_RTOL if sigma is not None else GD_UNKNOWN_RTOL
     if sigma is None:  # call without sigma: its default must be None
         args, names, call = (s, shape), ("s", "shape"), f"{fname}(s, {shape})"
     else:
@@ -285,11 +287,7 @@ def _grade_gavish_donoho_threshold(run, fname, case, coefficients=_gd_table):
 
 def _gavish_donoho_threshold_visible():
     """The visible cases of :data:`GAVISH_DONOHO_THRESHOLD`, with their expected answers."""
-    cases = [
-        (desc, s, shape, sigma, tau, _CHECK_RTOL if sigma is not None else GD_UNKNOWN_RTOL)
-        for (desc, s, shape, sigma), tau in zip(_gd_cases(), _GD_VISIBLE_TAU)
-    ]
-    return cases
+    return [(*spec, tau) for spec, tau in zip(_gd_cases(), _GD_VISIBLE_TAU)]
 
 
 GAVISH_DONOHO_THRESHOLD = Question(
