@@ -177,29 +177,28 @@ def _grade_pca(run, fname, case):
     call = f"{fname}(X, k={k})"
     got = run((X, k), ("X", "k"), call)
     comps, ratio, scores = _unpack(got, call, m, n, k)
-    name = f"explained_variance_ratio (returned by {call})"
-    message = _mismatch_message(ratio, exp_ratio, name, _CHECK_RTOL, 1e-10)
-    if message:
-        hint = _ratio_hint(ratio.astype(np.float64), X, k, exp_ratio)
-        raise AssertionError(f"{name} is {_short(ratio)} but should be {_short(exp_ratio)}: {hint}."
-                             if hint else message + " It is s_i**2 / sum(s**2), s the singular values "
-                             "of the centred X.")
-    name = f"components (returned by {call})"
+    _compare(ratio, exp_ratio, f"explained_variance_ratio (returned by {call})",
+             lambda: _ratio_hint(ratio.astype(np.float64), X, k, exp_ratio),
+             f" is {_short(ratio)} but should be {_short(exp_ratio)}",
+             " It is s_i**2 / sum(s**2), s the singular values of the centred X.")
     signs = _sign_align(comps.astype(np.float64), exp_comps)
-    message = _mismatch_message(comps * signs[:, None].astype(comps.dtype), exp_comps, name,
-                                _CHECK_RTOL, 1e-10)
-    if message:
-        hint = _components_hint(comps.astype(np.float64), X, k, exp_comps)
-        raise AssertionError(f"{name} are wrong (compared up to the sign of each row): {hint}."
-                             if hint else message + " (compared up to the sign of each row; the "
-                             "components are the first k rows of Vt, X_c = U S Vt)")
-    name = f"scores (returned by {call})"
+    _compare(comps * signs[:, None].astype(comps.dtype), exp_comps, f"components (returned by {call})",
+             lambda: _components_hint(comps.astype(np.float64), X, k, exp_comps),
+             " are wrong (compared up to the sign of each row)",
+             " (compared up to the sign of each row; the components are the first k rows of Vt, X_c = U S Vt)")
     aligned = exp_scores * signs  # the expected scores, with the signs of the student's components
-    message = _mismatch_message(scores, aligned, name, _CHECK_RTOL, 1e-10)
+    _compare(scores, aligned, f"scores (returned by {call})",
+             lambda: _scores_hint(scores.astype(np.float64), X, k, comps.astype(np.float64), aligned), " are wrong",
+             " The scores are X_c @ components.T, i.e. U[:, :k] * s[:k] (signs as in your components).")
+
+
+def _compare(got, expected, name, hint, wrong, describe):
+    """Fail when `got` is not `expected`: ``<name><wrong>: <hint>.`` for a recognised mistake (``hint()``), else
+    the mismatch message followed by `describe`."""
+    message = _mismatch_message(got, expected, name, _CHECK_RTOL, 1e-10)
     if message:
-        hint = _scores_hint(scores.astype(np.float64), X, k, comps.astype(np.float64), aligned)
-        raise AssertionError(f"{name} are wrong: {hint}." if hint else message + " The scores are "
-                             "X_c @ components.T, i.e. U[:, :k] * s[:k] (signs as in your components).")
+        hint = hint()
+        raise AssertionError(f"{name}{wrong}: {hint}." if hint else message + describe)
 
 
 def _pca_visible():
