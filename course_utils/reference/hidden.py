@@ -313,8 +313,7 @@ def _to_uint8_image_cases():
     `fn` must not use :data:`course_utils.checks.UINT8_FORBIDDEN`.
     """
     camera = _camera((64, 64))
-    U, s, Vt = np.linalg.svd(camera, full_matrices=False)
-    reconstruction = (U[:, :5] * s[:5]) @ Vt[:5]
+    reconstruction = linalg.reconstruct(camera, 5)
     rng = np.random.default_rng(170)
     return [
         ("a rank-5 reconstruction of a 64x64 camera crop (it overshoots [0, 1])", reconstruction),
