@@ -277,27 +277,19 @@ def _grade_to_uint8_image(run, fname, case):
         )
 
 
-def _to_uint8_image_visible():
-    """The visible cases of :data:`TO_UINT8_IMAGE`, with their expected answers."""
-    cases = [
-        (desc, image, np.frombuffer(bytes.fromhex(expected), dtype=np.uint8).reshape(image.shape))
-        for (desc, image), expected in zip(_uint8_cases(), _UINT8_EXPECTED)
-    ]
-    return cases
-
-
 TO_UINT8_IMAGE = Question(
     "to_uint8_image", "to_uint8_image(image) -> uint8 ndarray", cell="to_uint8_image", points=(1, 2),
-    grade=_grade_to_uint8_image, visible_cases=_to_uint8_image_visible, forbidden=UINT8_FORBIDDEN,
-    visible_forbidden=UINT8_FORBIDDEN,
+    grade=_grade_to_uint8_image, forbidden=UINT8_FORBIDDEN, visible_forbidden=UINT8_FORBIDDEN,
+    visible_cases=lambda: [(desc, image, np.frombuffer(bytes.fromhex(expected), dtype=np.uint8).reshape(image.shape))
+                           for (desc, image), expected in zip(_uint8_cases(), _UINT8_EXPECTED)],
     advice="clip, scale, round and cast with numpy yourself.")
 
 
 def check_to_uint8_image(fn, *, forbidden=TO_UINT8_IMAGE.visible_forbidden, verbose=True):
     """Check the student's ``to_uint8_image(image)`` on three float images.
 
-    The answer is ``np.rint(np.clip(image, 0, 1) * 255).astype(np.uint8)``:
-    dtype uint8, the shape of the input, and every pixel equal to it (on an
+    The answer is the image clipped to [0, 1], scaled by 255, rounded to the
+    nearest integer and cast: dtype uint8, the shape of the input (on an
     exact tie ``255 x = j + 0.5`` both j and j + 1 are accepted).  Cases: a
     gray reconstruction that overshoots [0, 1], a gray image inside [0, 1]
     and an overshooting colour image.  Diagnoses: no clipping (wrap-around),

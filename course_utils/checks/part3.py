@@ -116,15 +116,11 @@ def _grade_psnr_by_rank(run, fname, case):
         )
 
 
-def _psnr_by_rank_visible():
-    """The visible cases of :data:`PSNR_BY_RANK`, with their expected answers."""
-    return [(desc, noisy, clean, ks, np.array([psnr(clean, X) for X in _rank_k_images(noisy, ks)]))
-            for desc, noisy, clean, ks in _psnr_cases()]
-
-
 PSNR_BY_RANK = Question(
     "psnr_by_rank", "psnr_by_rank(noisy, clean, ks) -> (len(ks),) ndarray", cell="psnr_by_rank", points=(2, 3),
-    grade=_grade_psnr_by_rank, visible_cases=_psnr_by_rank_visible,
+    grade=_grade_psnr_by_rank,
+    visible_cases=lambda: [(desc, noisy, clean, ks, np.array([psnr(clean, X) for X in _rank_k_images(noisy, ks)]))
+                           for desc, noisy, clean, ks in _psnr_cases()],
     advice="compute the approximations and the PSNR yourself.")
 
 
@@ -285,15 +281,10 @@ def _grade_gavish_donoho_threshold(run, fname, case, coefficients=_gd_table):
         raise AssertionError(f"{call} returned {value:.6g} but tau is {float(expected):.6g}: {hint}.")
 
 
-def _gavish_donoho_threshold_visible():
-    """The visible cases of :data:`GAVISH_DONOHO_THRESHOLD`, with their expected answers."""
-    return [(*spec, tau) for spec, tau in zip(_gd_cases(), _GD_VISIBLE_TAU)]
-
-
 GAVISH_DONOHO_THRESHOLD = Question(
     "gavish_donoho_threshold", "gavish_donoho_threshold(s, shape, sigma=None) -> float", cell="gavish_donoho",
-    points=(3, 3),
-    grade=_grade_gavish_donoho_threshold, visible_cases=_gavish_donoho_threshold_visible,
+    points=(3, 3), grade=_grade_gavish_donoho_threshold,
+    visible_cases=lambda: [(*spec, tau) for spec, tau in zip(_gd_cases(), _GD_VISIBLE_TAU)],
     advice="compute the threshold with numpy yourself.")
 
 
@@ -418,14 +409,11 @@ def _grade_denoise_color(run, fname, case):
     raise AssertionError(f"{call} is not the expected image: {hint}.")
 
 
-def _denoise_color_visible():
-    """The visible cases of :data:`DENOISE_COLOR`, with their expected answers."""
-    return [(desc, image, k, np.clip(_per_channel(image, k), 0.0, 1.0)) for desc, image, k in _denoise_cases()]
-
-
 DENOISE_COLOR = Question(
     "denoise_color", "denoise_color(image, k) -> (m, n, 3) ndarray", cell="denoise_color", points=(2, 2),
-    grade=_grade_denoise_color, visible_cases=_denoise_color_visible,
+    grade=_grade_denoise_color,
+    visible_cases=lambda: [(desc, image, k, np.clip(_per_channel(image, k), 0.0, 1.0))
+                           for desc, image, k in _denoise_cases()],
     advice="compute the rank-k approximations with np.linalg.svd yourself.")
 
 
