@@ -32,21 +32,9 @@ from course_utils import checks, linalg
 from course_utils.checks import _matrix
 from course_utils.reference import solutions
 
-__all__ = [
-    "hidden_check_numerical_rank",
-    "hidden_check_pinv",
-    "hidden_check_lstsq_min_norm",
-    "hidden_check_condition_numbers",
-    "hidden_check_gram_eigenvalues",
-    "hidden_check_eckart_young_errors",
-    "hidden_check_rank_k_approx",
-    "hidden_check_to_uint8_image",
-    "hidden_check_rank_errors",
-    "hidden_check_smallest_rank_for_energy",
-    "hidden_check_psnr_by_rank",
-    "hidden_check_gavish_donoho_threshold",
-    "hidden_check_denoise_color",
-]
+#: ``hidden_check_<name>`` for every question of :data:`course_utils.checks.QUESTIONS`.
+__all__ = [f"hidden_check_{name}" for name in checks.QUESTIONS]
+
 
 def _product(m, n, r, seed, scale=1.0):
     """Seeded ``B @ C`` of rank r: its other singular values are round-off, ~1e-16 s[0]."""
@@ -442,8 +430,6 @@ hidden_check_denoise_color = _hidden(checks.DENOISE_COLOR, _denoise_color_cases)
 
 
 # --------------------------------------------------------------------------- part 4
-
-__all__ += ["hidden_check_pca"]
 
 
 def _pca_hidden_cases():
