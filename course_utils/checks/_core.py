@@ -153,6 +153,18 @@ def _mismatch_message(arr, expected, name, rtol, atol):
     return msg + (f" Hint: {hint}." if hint else "")
 
 
+def _compare(got, expected, name, hint, wrong, describe, atol=1e-10):
+    """Fail unless the array `got` matches `expected` within ``atol + _CHECK_RTOL * max|expected|``.
+
+    When ``hint()`` recognises the mistake the message is ``<name><wrong>: <hint>.``;
+    otherwise it is :func:`_mismatch_message`'s, followed by `describe` (what the answer is).
+    """
+    message = _mismatch_message(got, expected, name, _CHECK_RTOL, atol)
+    if message:
+        hint = hint()
+        raise AssertionError(f"{name}{wrong}: {hint}." if hint else message + describe)
+
+
 def assert_array_answer(actual, expected, *, name, rtol=1e-6, atol=1e-8):
     """Assert that the array answer `actual` (called `name` in messages) equals `expected`.
 

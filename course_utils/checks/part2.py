@@ -10,7 +10,7 @@ from .._validation import as_matrix
 from ..svd_tools import reconstruct, reconstruct_many
 from ._core import (
     Question, assert_integer_answer, assert_is_rank, _CHECK_ATOL, _CHECK_RTOL, _answer_array, _answer_int,
-    _check_energy_rank, _close, _dtype_hint, _effective_rtol, _fmt_index, _is_energy_rank, _kept_fraction,
+    _check_energy_rank, _close, _compare, _dtype_hint, _fmt_index, _is_energy_rank, _kept_fraction,
     _matrix, _mismatch_message, _short,
 )
 from .forbidden import UINT8_FORBIDDEN
@@ -367,17 +367,9 @@ def _grade_rank_errors(run, fname, case):
     call = f"{fname}(image, ks={list(np.asarray(ks).tolist())})"
     got = run((image, ks), ("image", "ks"), call)
     arr = _answer_array(got, call, shape=(len(ks),), shape_hint=" (one error per k in ks)")
-    if _close(arr, expected, _effective_rtol(arr.dtype, _CHECK_RTOL), 1e-10):
-        return
-    hint = _rank_errors_hint(arr.astype(np.float64), image, ks)
-    if not hint:
-        raise AssertionError(
-            _mismatch_message(arr, expected, call, _CHECK_RTOL, 1e-10) + " The relative error of A_k "
-            "is ||A - A_k||_F / ||A||_F = sqrt(sum(s[k:]**2) / sum(s**2))."
-        )
-    raise AssertionError(
-        f"{call} returned {_short(arr)} but the relative errors are {_short(expected)}: {hint}."
-    )
+    _compare(arr, expected, call, lambda: _rank_errors_hint(arr.astype(np.float64), image, ks),
+             f" returned {_short(arr)} but the relative errors are {_short(expected)}",
+             " The relative error of A_k is ||A - A_k||_F / ||A||_F = sqrt(sum(s[k:]**2) / sum(s**2)).")
 
 
 def _rank_errors_visible():

@@ -12,7 +12,7 @@ from ..images import add_gaussian_noise
 from ..svd_tools import reconstruct, reconstruct_many
 from ._core import (
     Question, _CHECK_RTOL, _answer_array, _answer_int, _answer_scalar, _check_energy_rank, _close,
-    _close_scalar, _effective_rtol, _mismatch_message, _require_set, _short,
+    _close_scalar, _compare, _effective_rtol, _require_set, _short,
 )
 from .part2 import _smooth_image
 
@@ -108,12 +108,8 @@ def _grade_psnr_by_rank(run, fname, case):
                 f"{call} returned {_short(raw)} dB but the PSNRs are {_short(expected)} dB: {hint}."
             )
     arr = _answer_array(got, call, shape=expected.shape, shape_hint=" (one PSNR per k in ks)")
-    message = _mismatch_message(arr, expected, call, _CHECK_RTOL, 1e-8)
-    if message:
-        raise AssertionError(
-            message + " The PSNR of A_k is 10 log10(1 / mean((clean - A_k)**2)), A_k the rank-k "
-            "approximation of noisy."
-        )
+    _compare(arr, expected, call, lambda: "", "", " The PSNR of A_k is 10 log10(1 / mean((clean - A_k)**2)), "
+             "A_k the rank-k approximation of noisy.", atol=1e-8)
 
 
 PSNR_BY_RANK = Question(
@@ -398,15 +394,9 @@ def _grade_denoise_color(run, fname, case):
             f"{call} has integer dtype {arr.dtype}; return floats in [0, 1] (the clipped "
             "approximations themselves), not an 8-bit image."
         )
-    if _close(arr, expected, _effective_rtol(arr.dtype, _CHECK_RTOL), 1e-10):
-        return
-    hint = _denoise_hint(arr.astype(np.float64), image, k, expected)
-    if not hint:
-        raise AssertionError(
-            _mismatch_message(arr, expected, call, _CHECK_RTOL, 1e-10) + " Channel c of the answer is "
-            "the rank-k approximation of image[..., c] (its own SVD), clipped to [0, 1]."
-        )
-    raise AssertionError(f"{call} is not the expected image: {hint}.")
+    _compare(arr, expected, call, lambda: _denoise_hint(arr.astype(np.float64), image, k, expected),
+             " is not the expected image", " Channel c of the answer is the rank-k approximation of image[..., c] "
+             "(its own SVD), clipped to [0, 1].")
 
 
 DENOISE_COLOR = Question(

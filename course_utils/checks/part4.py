@@ -14,7 +14,7 @@ import numpy as np
 
 from .._validation import as_matrix
 from ._core import (
-    Question, _CHECK_RTOL, _VARIANCE, _answer_array, _check_energy_rank, _close, _mismatch_message, _short,
+    Question, _VARIANCE, _answer_array, _check_energy_rank, _close, _compare, _short,
 )
 
 __all__ = [
@@ -190,15 +190,6 @@ def _grade_pca(run, fname, case):
     _compare(scores, aligned, f"scores (returned by {call})",
              lambda: _scores_hint(scores.astype(np.float64), X, k, comps.astype(np.float64), aligned), " are wrong",
              " The scores are X_c @ components.T, i.e. U[:, :k] * s[:k] (signs as in your components).")
-
-
-def _compare(got, expected, name, hint, wrong, describe):
-    """Fail when `got` is not `expected`: ``<name><wrong>: <hint>.`` for a recognised mistake (``hint()``), else
-    the mismatch message followed by `describe`."""
-    message = _mismatch_message(got, expected, name, _CHECK_RTOL, 1e-10)
-    if message:
-        hint = hint()
-        raise AssertionError(f"{name}{wrong}: {hint}." if hint else message + describe)
 
 
 def _pca_visible():
