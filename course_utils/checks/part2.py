@@ -372,18 +372,17 @@ def _grade_rank_errors(run, fname, case):
              " The relative error of A_k is ||A - A_k||_F / ||A||_F = sqrt(sum(s[k:]**2) / sum(s**2)).")
 
 
-def _rank_errors_visible():
-    """The visible cases of :data:`RANK_ERRORS`, with their expected answers."""
-    cases = []
-    for desc, A, ks in _rank_errors_cases():
-        approx = reconstruct_many(A, ks)  # the errors are measured on the reconstructions
-        cases.append((desc, A, ks, np.array([np.linalg.norm(A - approx[k]) for k in ks]) / np.linalg.norm(A)))
-    return cases
+def _rank_k_images(A, ks):
+    """``[A_k for k in ks]``, the rank-k approximations of `A` (from one SVD), in the order of `ks`."""
+    approx = reconstruct_many(A, ks)
+    return [approx[k] for k in ks]
 
 
 RANK_ERRORS = Question(
     "rank_errors", "rank_errors(image, ks) -> (len(ks),) ndarray", cell="rank_errors", points=(3, 3),
-    grade=_grade_rank_errors, visible_cases=_rank_errors_visible,
+    grade=_grade_rank_errors,  # the visible errors are measured on the reconstructions
+    visible_cases=lambda: [(desc, A, ks, np.array([np.linalg.norm(A - X) for X in _rank_k_images(A, ks)])
+                            / np.linalg.norm(A)) for desc, A, ks in _rank_errors_cases()],
     advice="compute the errors from np.linalg.svd yourself.")
 
 

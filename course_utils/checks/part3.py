@@ -9,12 +9,12 @@ import numpy as np
 from .._validation import as_matrix
 from ..metrics import psnr
 from ..images import add_gaussian_noise
-from ..svd_tools import reconstruct, reconstruct_many
+from ..svd_tools import reconstruct
 from ._core import (
     Question, _CHECK_RTOL, _answer_array, _answer_int, _answer_scalar, _check_energy_rank, _close,
     _close_scalar, _compare, _effective_rtol, _require_set, _short,
 )
-from .part2 import _smooth_image
+from .part2 import _rank_k_images, _smooth_image
 
 __all__ = [
     "GD_UNKNOWN_RTOL",
@@ -30,12 +30,6 @@ __all__ = [
 # ---------------------------------------------------------------------------
 # Part 3: denoising
 # ---------------------------------------------------------------------------
-
-
-def _rank_k_images(A, ks):
-    """``[A_k for k in ks]``, the rank-k approximations of `A` (from one SVD), in the order of `ks`."""
-    approx = reconstruct_many(A, ks)
-    return [approx[k] for k in ks]
 
 
 def _psnr_cases():
