@@ -49,10 +49,15 @@ def _effective_rtol(dtype, rtol):
     return rtol
 
 
-def _answer_array(actual, name, *, shape=None, ndim=None, shape_hint="", allow_bool=False):
-    """Return the student's answer as a finite numeric ndarray, or fail with a clear message."""
+def _returned(actual, name):
+    """Fail when the student's function returned None: it forgot ``return``."""
     if actual is None:
         raise AssertionError(f"{name} is None: did your function forget to `return` its result?")
+
+
+def _answer_array(actual, name, *, shape=None, ndim=None, shape_hint="", allow_bool=False):
+    """Return the student's answer as a finite numeric ndarray, or fail with a clear message."""
+    _returned(actual, name)
     was_tuple = isinstance(actual, tuple)
     try:
         with warnings.catch_warnings():
@@ -190,8 +195,7 @@ def assert_array_answer(actual, expected, *, name, rtol=1e-6, atol=1e-8):
 
 def _answer_scalar(actual, name):
     """Return the student's scalar answer as a numpy scalar or fail with a clear message."""
-    if actual is None:
-        raise AssertionError(f"{name} is None: did your function forget to `return` its result?")
+    _returned(actual, name)
     if isinstance(actual, (str, bytes)):
         raise AssertionError(f"{name} is a string ({actual!r}); return a number.")
     if isinstance(actual, (bool, np.bool_)):
@@ -602,8 +606,7 @@ def _short(values, n_max=6):
 
 def _answer_pair(actual, call, names, *, complex_hint=""):
     """Return the two numbers of a pair answer ``(a, b)`` as floats (inf allowed), or fail clearly."""
-    if actual is None:
-        raise AssertionError(f"{call} is None: did your function forget to `return` its result?")
+    _returned(actual, call)
     pair = f"({names[0]}, {names[1]})"
     if isinstance(actual, np.ndarray) and actual.shape != (2,) or not isinstance(actual, (tuple, list, np.ndarray)):
         what = (f"an array of shape {actual.shape}" if isinstance(actual, np.ndarray)

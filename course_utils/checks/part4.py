@@ -14,7 +14,7 @@ import numpy as np
 
 from .._validation import as_matrix
 from ._core import (
-    Question, _VARIANCE, _answer_array, _check_energy_rank, _close, _compare, _short,
+    Question, _VARIANCE, _answer_array, _check_energy_rank, _close, _compare, _returned, _short,
 )
 
 __all__ = [
@@ -150,8 +150,7 @@ def _scores_hint(scores, X, k, components, expected):
 
 def _unpack(got, call, m, n, k):
     """The three parts of the student's result, or fail saying what to return."""
-    if got is None:
-        raise AssertionError(f"{call} is None: did your function forget to `return` its result?")
+    _returned(got, call)
     if not isinstance(got, (tuple, list)) or len(got) != 3:
         what = (f"a {type(got).__name__} of {len(got)} items" if isinstance(got, (tuple, list))
                 else f"a {type(got).__name__}")
