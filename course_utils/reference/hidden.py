@@ -4,8 +4,10 @@ The hidden test cells of ``source/`` call ``hidden_check_<question>(fn)`` with
 the student's function when grading.  Each runs the same ``Question.run`` as the visible
 check in :mod:`course_utils.checks` (so the messages and diagnoses are the
 same) on more cases: bigger and odder shapes, extreme scales, round-off,
-float32 input, real images.  The expected answers come from
-:mod:`course_utils.reference.solutions`.
+float32 input, real images.  Each question's cases are written once, as
+``(desc, *args)``; the expected answer is the question's reference answer
+``solutions.<function>(*args)`` (:func:`_hidden`), except where a rule says
+otherwise (kappa(A) = 1e9 tests only the lesson; the Gram eigenvalues are exact).
 
 Correct alternatives pass: ``scipy.linalg.svd`` instead of
 ``np.linalg.svd``, ``full_matrices=True``, other signs of the singular
