@@ -479,9 +479,9 @@ class Question:
     def cases(specs, expected):
         """The cases ``(desc, *args, expected(*args))`` of the specs ``(desc, *args)``.
 
-        ``expected(*args)`` says once how a case's expected answer is computed: the
-        visible checks pass a literal table or a public routine, the hidden checks
-        the question's reference answer (``course_utils.reference.solutions.<function>``).
+        ``expected(*args)`` says once how a case's expected answer is computed; the
+        hidden checks pass the question's reference answer
+        (``course_utils.reference.solutions.<function>``) unless a rule says otherwise.
         """
         return [(desc, *args, expected(*args)) for desc, *args in specs]
 
