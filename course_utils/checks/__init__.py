@@ -94,11 +94,11 @@ from .part3 import (
 )
 from .part4 import PCA_FORBIDDEN, PCA_SVD, check_pca, check_pca_rank_choice
 
-# Case builders, for the instructor's hidden checks (course_utils.reference.hidden) and the tests.
+# Case builders, for the instructor's hidden checks and reference answers (course_utils.reference) and the tests.
 from ._core import _matrix  # noqa: F401
 from .forbidden import _resolve_forbidden  # noqa: F401
 from .part1 import _condition_cases, _eckart_young_cases, _numerical_rank_cases  # noqa: F401
-from .part2 import _rank_k_cases, _smooth_image, _uint8_cases  # noqa: F401
+from .part2 import _rank_k_cases, _rank_k_images, _smooth_image, _uint8_cases  # noqa: F401
 from .part3 import _colour_image, _denoise_cases, _gd_candidates, _gd_cases, _per_channel  # noqa: F401
 
 #: Every autograded function question, in the order of the notebooks: ``{name: Question}``.

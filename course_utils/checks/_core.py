@@ -49,10 +49,15 @@ def _effective_rtol(dtype, rtol):
     return rtol
 
 
-def _answer_array(actual, name, *, shape=None, ndim=None, shape_hint="", allow_bool=False):
-    """Return the student's answer as a finite numeric ndarray, or fail with a clear message."""
+def _returned(actual, name):
+    """Fail when the student's function returned None: it forgot ``return``."""
     if actual is None:
         raise AssertionError(f"{name} is None: did your function forget to `return` its result?")
+
+
+def _answer_array(actual, name, *, shape=None, ndim=None, shape_hint="", allow_bool=False):
+    """Return the student's answer as a finite numeric ndarray, or fail with a clear message."""
+    _returned(actual, name)
     was_tuple = isinstance(actual, tuple)
     try:
         with warnings.catch_warnings():
@@ -153,6 +158,18 @@ def _mismatch_message(arr, expected, name, rtol, atol):
     return msg + (f" Hint: {hint}." if hint else "")
 
 
+def _compare(got, expected, name, hint, wrong, describe, atol=1e-10):
+    """Fail unless the array `got` matches `expected` within ``atol + _CHECK_RTOL * max|expected|``.
+
+    When ``hint()`` recognises the mistake the message is ``<name><wrong>: <hint>.``;
+    otherwise it is :func:`_mismatch_message`'s, followed by `describe` (what the answer is).
+    """
+    message = _mismatch_message(got, expected, name, _CHECK_RTOL, atol)
+    if message:
+        hint = hint()
+        raise AssertionError(f"{name}{wrong}: {hint}." if hint else message + describe)
+
+
 def assert_array_answer(actual, expected, *, name, rtol=1e-6, atol=1e-8):
     """Assert that the array answer `actual` (called `name` in messages) equals `expected`.
 
@@ -178,8 +195,7 @@ def assert_array_answer(actual, expected, *, name, rtol=1e-6, atol=1e-8):
 
 def _answer_scalar(actual, name):
     """Return the student's scalar answer as a numpy scalar or fail with a clear message."""
-    if actual is None:
-        raise AssertionError(f"{name} is None: did your function forget to `return` its result?")
+    _returned(actual, name)
     if isinstance(actual, (str, bytes)):
         raise AssertionError(f"{name} is a string ({actual!r}); return a number.")
     if isinstance(actual, (bool, np.bool_)):
@@ -459,6 +475,16 @@ class Question:
         """The name of the student's function, e.g. ``"pinv_svd"``."""
         return self.signature.split("(", 1)[0]
 
+    @staticmethod
+    def cases(specs, expected):
+        """The cases ``(desc, *args, expected(*args))`` of the specs ``(desc, *args)``.
+
+        ``expected(*args)`` says once how a case's expected answer is computed; the
+        hidden checks pass the question's reference answer
+        (``course_utils.reference.solutions.<function>``) unless a rule says otherwise.
+        """
+        return [(desc, *args, expected(*args)) for desc, *args in specs]
+
     def run(self, fn, cases, *, check, forbidden=None, verbose=True, **options):
         """Grade `fn` on `cases`, raising on the first wrong one; `forbidden` defaults to :attr:`forbidden`."""
         forbidden = self.forbidden if forbidden is None else forbidden
@@ -580,8 +606,7 @@ def _short(values, n_max=6):
 
 def _answer_pair(actual, call, names, *, complex_hint=""):
     """Return the two numbers of a pair answer ``(a, b)`` as floats (inf allowed), or fail clearly."""
-    if actual is None:
-        raise AssertionError(f"{call} is None: did your function forget to `return` its result?")
+    _returned(actual, call)
     pair = f"({names[0]}, {names[1]})"
     if isinstance(actual, np.ndarray) and actual.shape != (2,) or not isinstance(actual, (tuple, list, np.ndarray)):
         what = (f"an array of shape {actual.shape}" if isinstance(actual, np.ndarray)

@@ -92,14 +92,10 @@ def _grade_numerical_rank(run, fname, case):
     assert_integer_answer(value, expected, name=call, what="the rank", hint=hint)
 
 
-def _numerical_rank_visible():
-    """The visible cases of :data:`NUMERICAL_RANK`, with their expected answers."""
-    return [(desc, A, int(np.linalg.matrix_rank(A))) for desc, A in _numerical_rank_cases()]
-
-
 NUMERICAL_RANK = Question(
     "numerical_rank", "numerical_rank(A) -> int", cell="numerical_rank", points=(2, 3),
-    grade=_grade_numerical_rank, visible_cases=_numerical_rank_visible, forbidden=RANK_FORBIDDEN,
+    grade=_grade_numerical_rank, forbidden=RANK_FORBIDDEN,
+    visible_cases=lambda: [(desc, A, int(np.linalg.matrix_rank(A))) for desc, A in _numerical_rank_cases()],
     advice="count the singular values from np.linalg.svd above the tolerance yourself.")
 
 
@@ -149,15 +145,10 @@ def _grade_pinv(run, fname, case):
     assert_array_answer(got, expected, name=call, rtol=_CHECK_RTOL, atol=_CHECK_ATOL)
 
 
-def _pinv_visible():
-    """The visible cases of :data:`PINV`, with their expected answers."""
-    return [(desc, A, scipy.linalg.pinv(A)) for desc, A in _pinv_cases()]
-
-
 PINV = Question(
     "pinv", "pinv_svd(A) -> (n, m) ndarray", cell="pinv_svd", points=(3, 4),
-    grade=_grade_pinv, visible_cases=_pinv_visible, forbidden=DEFAULT_FORBIDDEN,
-    visible_forbidden=DEFAULT_FORBIDDEN,
+    grade=_grade_pinv, forbidden=DEFAULT_FORBIDDEN, visible_forbidden=DEFAULT_FORBIDDEN,
+    visible_cases=lambda: [(desc, A, scipy.linalg.pinv(A)) for desc, A in _pinv_cases()],
     advice="build the pseudo-inverse from np.linalg.svd yourself.")
 
 
@@ -243,15 +234,10 @@ def _grade_lstsq_min_norm(run, fname, case):
     assert_array_answer(x, x_star, name=call, rtol=_CHECK_RTOL, atol=_CHECK_ATOL)
 
 
-def _lstsq_min_norm_visible():
-    """The visible cases of :data:`LSTSQ_MIN_NORM`, with their expected answers."""
-    return [(desc, A, b, np.linalg.lstsq(A, b, rcond=None)[0]) for desc, A, b in _lstsq_cases()]
-
-
 LSTSQ_MIN_NORM = Question(
     "lstsq_min_norm", "lstsq_min_norm(A, b) -> (n,) ndarray", cell="lstsq_min_norm", points=(2, 2),
-    grade=_grade_lstsq_min_norm, visible_cases=_lstsq_min_norm_visible, forbidden=DEFAULT_FORBIDDEN,
-    visible_forbidden=DEFAULT_FORBIDDEN,
+    grade=_grade_lstsq_min_norm, forbidden=DEFAULT_FORBIDDEN, visible_forbidden=DEFAULT_FORBIDDEN,
+    visible_cases=lambda: [(desc, A, b, np.linalg.lstsq(A, b, rcond=None)[0]) for desc, A, b in _lstsq_cases()],
     advice="build the minimum-norm solution from np.linalg.svd yourself (x = V S+ U^T b).")
 
 

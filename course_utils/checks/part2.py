@@ -10,7 +10,7 @@ from .._validation import as_matrix
 from ..svd_tools import reconstruct, reconstruct_many
 from ._core import (
     Question, assert_integer_answer, assert_is_rank, _CHECK_ATOL, _CHECK_RTOL, _answer_array, _answer_int,
-    _check_energy_rank, _close, _dtype_hint, _effective_rtol, _fmt_index, _is_energy_rank, _kept_fraction,
+    _check_energy_rank, _close, _compare, _dtype_hint, _fmt_index, _is_energy_rank, _kept_fraction,
     _matrix, _mismatch_message, _short,
 )
 from .forbidden import UINT8_FORBIDDEN
@@ -277,27 +277,19 @@ def _grade_to_uint8_image(run, fname, case):
         )
 
 
-def _to_uint8_image_visible():
-    """The visible cases of :data:`TO_UINT8_IMAGE`, with their expected answers."""
-    cases = [
-        (desc, image, np.frombuffer(bytes.fromhex(expected), dtype=np.uint8).reshape(image.shape))
-        for (desc, image), expected in zip(_uint8_cases(), _UINT8_EXPECTED)
-    ]
-    return cases
-
-
 TO_UINT8_IMAGE = Question(
     "to_uint8_image", "to_uint8_image(image) -> uint8 ndarray", cell="to_uint8_image", points=(1, 2),
-    grade=_grade_to_uint8_image, visible_cases=_to_uint8_image_visible, forbidden=UINT8_FORBIDDEN,
-    visible_forbidden=UINT8_FORBIDDEN,
+    grade=_grade_to_uint8_image, forbidden=UINT8_FORBIDDEN, visible_forbidden=UINT8_FORBIDDEN,
+    visible_cases=lambda: [(desc, image, np.frombuffer(bytes.fromhex(expected), dtype=np.uint8).reshape(image.shape))
+                           for (desc, image), expected in zip(_uint8_cases(), _UINT8_EXPECTED)],
     advice="clip, scale, round and cast with numpy yourself.")
 
 
 def check_to_uint8_image(fn, *, forbidden=TO_UINT8_IMAGE.visible_forbidden, verbose=True):
     """Check the student's ``to_uint8_image(image)`` on three float images.
 
-    The answer is ``np.rint(np.clip(image, 0, 1) * 255).astype(np.uint8)``:
-    dtype uint8, the shape of the input, and every pixel equal to it (on an
+    The answer is the image clipped to [0, 1], scaled by 255, rounded to the
+    nearest integer and cast: dtype uint8, the shape of the input (on an
     exact tie ``255 x = j + 0.5`` both j and j + 1 are accepted).  Cases: a
     gray reconstruction that overshoots [0, 1], a gray image inside [0, 1]
     and an overshooting colour image.  Diagnoses: no clipping (wrap-around),
@@ -375,31 +367,22 @@ def _grade_rank_errors(run, fname, case):
     call = f"{fname}(image, ks={list(np.asarray(ks).tolist())})"
     got = run((image, ks), ("image", "ks"), call)
     arr = _answer_array(got, call, shape=(len(ks),), shape_hint=" (one error per k in ks)")
-    if _close(arr, expected, _effective_rtol(arr.dtype, _CHECK_RTOL), 1e-10):
-        return
-    hint = _rank_errors_hint(arr.astype(np.float64), image, ks)
-    if not hint:
-        raise AssertionError(
-            _mismatch_message(arr, expected, call, _CHECK_RTOL, 1e-10) + " The relative error of A_k "
-            "is ||A - A_k||_F / ||A||_F = sqrt(sum(s[k:]**2) / sum(s**2))."
-        )
-    raise AssertionError(
-        f"{call} returned {_short(arr)} but the relative errors are {_short(expected)}: {hint}."
-    )
+    _compare(arr, expected, call, lambda: _rank_errors_hint(arr.astype(np.float64), image, ks),
+             f" returned {_short(arr)} but the relative errors are {_short(expected)}",
+             " The relative error of A_k is ||A - A_k||_F / ||A||_F = sqrt(sum(s[k:]**2) / sum(s**2)).")
 
 
-def _rank_errors_visible():
-    """The visible cases of :data:`RANK_ERRORS`, with their expected answers."""
-    cases = []
-    for desc, A, ks in _rank_errors_cases():
-        approx = reconstruct_many(A, ks)  # the errors are measured on the reconstructions
-        cases.append((desc, A, ks, np.array([np.linalg.norm(A - approx[k]) for k in ks]) / np.linalg.norm(A)))
-    return cases
+def _rank_k_images(A, ks):
+    """``[A_k for k in ks]``, the rank-k approximations of `A` (from one SVD), in the order of `ks`."""
+    approx = reconstruct_many(A, ks)
+    return [approx[k] for k in ks]
 
 
 RANK_ERRORS = Question(
     "rank_errors", "rank_errors(image, ks) -> (len(ks),) ndarray", cell="rank_errors", points=(3, 3),
-    grade=_grade_rank_errors, visible_cases=_rank_errors_visible,
+    grade=_grade_rank_errors,  # the visible errors are measured on the reconstructions
+    visible_cases=lambda: [(desc, A, ks, np.array([np.linalg.norm(A - X) for X in _rank_k_images(A, ks)])
+                            / np.linalg.norm(A)) for desc, A, ks in _rank_errors_cases()],
     advice="compute the errors from np.linalg.svd yourself.")
 
 

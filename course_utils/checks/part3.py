@@ -9,12 +9,12 @@ import numpy as np
 from .._validation import as_matrix
 from ..metrics import psnr
 from ..images import add_gaussian_noise
-from ..svd_tools import reconstruct, reconstruct_many
+from ..svd_tools import reconstruct
 from ._core import (
     Question, _CHECK_RTOL, _answer_array, _answer_int, _answer_scalar, _check_energy_rank, _close,
-    _close_scalar, _effective_rtol, _mismatch_message, _require_set, _short,
+    _close_scalar, _compare, _effective_rtol, _require_set, _short,
 )
-from .part2 import _smooth_image
+from .part2 import _rank_k_images, _smooth_image
 
 __all__ = [
     "GD_UNKNOWN_RTOL",
@@ -30,12 +30,6 @@ __all__ = [
 # ---------------------------------------------------------------------------
 # Part 3: denoising
 # ---------------------------------------------------------------------------
-
-
-def _rank_k_images(A, ks):
-    """``[A_k for k in ks]``, the rank-k approximations of `A` (from one SVD), in the order of `ks`."""
-    approx = reconstruct_many(A, ks)
-    return [approx[k] for k in ks]
 
 
 def _psnr_cases():
@@ -108,23 +102,15 @@ def _grade_psnr_by_rank(run, fname, case):
                 f"{call} returned {_short(raw)} dB but the PSNRs are {_short(expected)} dB: {hint}."
             )
     arr = _answer_array(got, call, shape=expected.shape, shape_hint=" (one PSNR per k in ks)")
-    message = _mismatch_message(arr, expected, call, _CHECK_RTOL, 1e-8)
-    if message:
-        raise AssertionError(
-            message + " The PSNR of A_k is 10 log10(1 / mean((clean - A_k)**2)), A_k the rank-k "
-            "approximation of noisy."
-        )
-
-
-def _psnr_by_rank_visible():
-    """The visible cases of :data:`PSNR_BY_RANK`, with their expected answers."""
-    return [(desc, noisy, clean, ks, np.array([psnr(clean, X) for X in _rank_k_images(noisy, ks)]))
-            for desc, noisy, clean, ks in _psnr_cases()]
+    _compare(arr, expected, call, lambda: "", "", " The PSNR of A_k is 10 log10(1 / mean((clean - A_k)**2)), "
+             "A_k the rank-k approximation of noisy.", atol=1e-8)
 
 
 PSNR_BY_RANK = Question(
     "psnr_by_rank", "psnr_by_rank(noisy, clean, ks) -> (len(ks),) ndarray", cell="psnr_by_rank", points=(2, 3),
-    grade=_grade_psnr_by_rank, visible_cases=_psnr_by_rank_visible,
+    grade=_grade_psnr_by_rank,
+    visible_cases=lambda: [(desc, noisy, clean, ks, np.array([psnr(clean, X) for X in _rank_k_images(noisy, ks)]))
+                           for desc, noisy, clean, ks in _psnr_cases()],
     advice="compute the approximations and the PSNR yourself.")
 
 
@@ -265,11 +251,13 @@ def _gd_error_hint(exc):
 
 
 def _grade_gavish_donoho_threshold(run, fname, case, coefficients=_gd_table):
-    """Grade one case ``(desc, s, shape, sigma, expected_tau, rtol)`` of ``gavish_donoho_threshold``.
+    """Grade one case ``(desc, s, shape, sigma, expected_tau)`` of ``gavish_donoho_threshold``.
 
+    Within relative 1e-5 for a known sigma, :data:`GD_UNKNOWN_RTOL` for an unknown one (omega(beta) is fitted).
     `coefficients(beta)` gives ``(lambda*(beta), omega(beta))`` for the diagnoses.
     """
-    _, s, shape, sigma, expected, rtol = case
+    _, s, shape, sigma, expected = case
+    rtol = _CHECK_RTOL if sigma is not None else GD_UNKNOWN_RTOL
     if sigma is None:  # call without sigma: its default must be None
         args, names, call = (s, shape), ("s", "shape"), f"{fname}(s, {shape})"
     else:
@@ -283,19 +271,10 @@ def _grade_gavish_donoho_threshold(run, fname, case, coefficients=_gd_table):
         raise AssertionError(f"{call} returned {value:.6g} but tau is {float(expected):.6g}: {hint}.")
 
 
-def _gavish_donoho_threshold_visible():
-    """The visible cases of :data:`GAVISH_DONOHO_THRESHOLD`, with their expected answers."""
-    cases = [
-        (desc, s, shape, sigma, tau, _CHECK_RTOL if sigma is not None else GD_UNKNOWN_RTOL)
-        for (desc, s, shape, sigma), tau in zip(_gd_cases(), _GD_VISIBLE_TAU)
-    ]
-    return cases
-
-
 GAVISH_DONOHO_THRESHOLD = Question(
     "gavish_donoho_threshold", "gavish_donoho_threshold(s, shape, sigma=None) -> float", cell="gavish_donoho",
-    points=(3, 3),
-    grade=_grade_gavish_donoho_threshold, visible_cases=_gavish_donoho_threshold_visible,
+    points=(3, 3), grade=_grade_gavish_donoho_threshold,
+    visible_cases=lambda: [(*spec, tau) for spec, tau in zip(_gd_cases(), _GD_VISIBLE_TAU)],
     advice="compute the threshold with numpy yourself.")
 
 
@@ -409,25 +388,16 @@ def _grade_denoise_color(run, fname, case):
             f"{call} has integer dtype {arr.dtype}; return floats in [0, 1] (the clipped "
             "approximations themselves), not an 8-bit image."
         )
-    if _close(arr, expected, _effective_rtol(arr.dtype, _CHECK_RTOL), 1e-10):
-        return
-    hint = _denoise_hint(arr.astype(np.float64), image, k, expected)
-    if not hint:
-        raise AssertionError(
-            _mismatch_message(arr, expected, call, _CHECK_RTOL, 1e-10) + " Channel c of the answer is "
-            "the rank-k approximation of image[..., c] (its own SVD), clipped to [0, 1]."
-        )
-    raise AssertionError(f"{call} is not the expected image: {hint}.")
-
-
-def _denoise_color_visible():
-    """The visible cases of :data:`DENOISE_COLOR`, with their expected answers."""
-    return [(desc, image, k, np.clip(_per_channel(image, k), 0.0, 1.0)) for desc, image, k in _denoise_cases()]
+    _compare(arr, expected, call, lambda: _denoise_hint(arr.astype(np.float64), image, k, expected),
+             " is not the expected image", " Channel c of the answer is the rank-k approximation of image[..., c] "
+             "(its own SVD), clipped to [0, 1].")
 
 
 DENOISE_COLOR = Question(
     "denoise_color", "denoise_color(image, k) -> (m, n, 3) ndarray", cell="denoise_color", points=(2, 2),
-    grade=_grade_denoise_color, visible_cases=_denoise_color_visible,
+    grade=_grade_denoise_color,
+    visible_cases=lambda: [(desc, image, k, np.clip(_per_channel(image, k), 0.0, 1.0))
+                           for desc, image, k in _denoise_cases()],
     advice="compute the rank-k approximations with np.linalg.svd yourself.")
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from .._validation import as_matrix
 from ._core import (
-    Question, _CHECK_RTOL, _VARIANCE, _answer_array, _check_energy_rank, _close, _mismatch_message, _short,
+    Question, _VARIANCE, _answer_array, _check_energy_rank, _close, _compare, _returned, _short,
 )
 
 __all__ = [
@@ -150,8 +150,7 @@ def _scores_hint(scores, X, k, components, expected):
 
 def _unpack(got, call, m, n, k):
     """The three parts of the student's result, or fail saying what to return."""
-    if got is None:
-        raise AssertionError(f"{call} is None: did your function forget to `return` its result?")
+    _returned(got, call)
     if not isinstance(got, (tuple, list)) or len(got) != 3:
         what = (f"a {type(got).__name__} of {len(got)} items" if isinstance(got, (tuple, list))
                 else f"a {type(got).__name__}")
@@ -177,29 +176,19 @@ def _grade_pca(run, fname, case):
     call = f"{fname}(X, k={k})"
     got = run((X, k), ("X", "k"), call)
     comps, ratio, scores = _unpack(got, call, m, n, k)
-    name = f"explained_variance_ratio (returned by {call})"
-    message = _mismatch_message(ratio, exp_ratio, name, _CHECK_RTOL, 1e-10)
-    if message:
-        hint = _ratio_hint(ratio.astype(np.float64), X, k, exp_ratio)
-        raise AssertionError(f"{name} is {_short(ratio)} but should be {_short(exp_ratio)}: {hint}."
-                             if hint else message + " It is s_i**2 / sum(s**2), s the singular values "
-                             "of the centred X.")
-    name = f"components (returned by {call})"
+    _compare(ratio, exp_ratio, f"explained_variance_ratio (returned by {call})",
+             lambda: _ratio_hint(ratio.astype(np.float64), X, k, exp_ratio),
+             f" is {_short(ratio)} but should be {_short(exp_ratio)}",
+             " It is s_i**2 / sum(s**2), s the singular values of the centred X.")
     signs = _sign_align(comps.astype(np.float64), exp_comps)
-    message = _mismatch_message(comps * signs[:, None].astype(comps.dtype), exp_comps, name,
-                                _CHECK_RTOL, 1e-10)
-    if message:
-        hint = _components_hint(comps.astype(np.float64), X, k, exp_comps)
-        raise AssertionError(f"{name} are wrong (compared up to the sign of each row): {hint}."
-                             if hint else message + " (compared up to the sign of each row; the "
-                             "components are the first k rows of Vt, X_c = U S Vt)")
-    name = f"scores (returned by {call})"
+    _compare(comps * signs[:, None].astype(comps.dtype), exp_comps, f"components (returned by {call})",
+             lambda: _components_hint(comps.astype(np.float64), X, k, exp_comps),
+             " are wrong (compared up to the sign of each row)",
+             " (compared up to the sign of each row; the components are the first k rows of Vt, X_c = U S Vt)")
     aligned = exp_scores * signs  # the expected scores, with the signs of the student's components
-    message = _mismatch_message(scores, aligned, name, _CHECK_RTOL, 1e-10)
-    if message:
-        hint = _scores_hint(scores.astype(np.float64), X, k, comps.astype(np.float64), aligned)
-        raise AssertionError(f"{name} are wrong: {hint}." if hint else message + " The scores are "
-                             "X_c @ components.T, i.e. U[:, :k] * s[:k] (signs as in your components).")
+    _compare(scores, aligned, f"scores (returned by {call})",
+             lambda: _scores_hint(scores.astype(np.float64), X, k, comps.astype(np.float64), aligned), " are wrong",
+             " The scores are X_c @ components.T, i.e. U[:, :k] * s[:k] (signs as in your components).")
 
 
 def _pca_visible():

@@ -16,24 +16,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import linalg, metrics
+from .. import checks, linalg, metrics
 from .._validation import _as_real_array, _check_finite, as_matrix, as_vector, check_rank, check_ranks
 
-__all__ = [
-    "numerical_rank",
-    "pinv_svd",
-    "lstsq_min_norm",
-    "condition_numbers",
-    "gram_eigenvalues",
-    "eckart_young_errors",
-    "rank_k_approx",
-    "to_uint8_image",
-    "rank_errors",
-    "smallest_rank_for_energy",
-    "psnr_by_rank",
-    "gavish_donoho_threshold",
-    "denoise_color",
-]
+#: The reference answer of every question of :data:`course_utils.checks.QUESTIONS`, by the name the
+#: notebook asks for.
+__all__ = [question.function for question in checks.QUESTIONS.values()]
 
 
 # --------------------------------------------------------------------------- part 1
@@ -75,7 +63,11 @@ def eckart_young_errors(s, k):
 
 
 def rank_k_approx(U, s, Vt, k):
-    """Question 4: the rank-k approximation ``(U[:, :k] * s[:k]) @ Vt[:k]`` from given (economy or full) factors."""
+    """Question 4: the rank-k approximation ``(U[:, :k] * s[:k]) @ Vt[:k]`` from given (economy or full) factors.
+
+    The formula is :func:`course_utils.svd_tools.reconstruct`'s, on the first k triplets (it takes the
+    matrix only for its shape: the student module has no function with this question's contract).
+    """
     U, Vt = as_matrix(U, "U"), as_matrix(Vt, "Vt")
     s = as_vector(s, "s")
     k = check_rank(k, s.size)
@@ -84,7 +76,7 @@ def rank_k_approx(U, s, Vt, k):
             f"U has {U.shape[1]} columns and Vt {Vt.shape[0]} rows, but k={k} needs at least k of each; "
             "pass the factors of np.linalg.svd(A, full_matrices=False)."
         )
-    return (U[:, :k] * s[:k]) @ Vt[:k]
+    return linalg.reconstruct(np.zeros((U.shape[0], Vt.shape[1])), k, factors=(U[:, :k], s[:k], Vt[:k]))
 
 
 def to_uint8_image(image):
@@ -134,8 +126,7 @@ def psnr_by_rank(noisy, clean, ks):
     if noisy.shape != clean.shape:
         raise ValueError(f"noisy has shape {noisy.shape} but clean has shape {clean.shape}; they must match.")
     ks = check_ranks(ks, min(noisy.shape))
-    approx = linalg.reconstruct_many(noisy, ks)
-    return np.array([metrics.psnr(clean, approx[k], data_range=1.0) for k in ks])
+    return np.array([metrics.psnr(clean, X, data_range=1.0) for X in checks._rank_k_images(noisy, ks)])
 
 
 def gavish_donoho_threshold(s, shape, sigma=None):
@@ -156,14 +147,10 @@ def denoise_color(image, k):
         raise ValueError(f"image is empty (shape {arr.shape}); it needs at least one pixel.")
     _check_finite(arr, "image")
     k = check_rank(k, min(arr.shape[:2]))
-    channels = [linalg.reconstruct(arr[..., c], k) for c in range(3)]
-    return np.clip(np.stack(channels, axis=-1), 0.0, 1.0)
+    return np.clip(checks._per_channel(arr, k), 0.0, 1.0)  # the visible check's per-channel rank-k images
 
 
 # --------------------------------------------------------------------------- part 4
-
-__all__ += ["pca_svd"]
-
 
 def pca_svd(X, k):
     """Question 15: PCA as the SVD of the centred data, ``(components, explained_variance_ratio, scores)``."""
