@@ -18,7 +18,7 @@ from course_utils.grading.copies import find_copies
 from course_utils.grading.variants import kernel_environment
 from course_utils.images import add_gaussian_noise, load_sample
 from course_utils.reference import solutions
-from course_utils.variant import current_variant
+from course_utils.variant import KEY_VARIABLE, current_variant
 
 SECRET = "3c" * 32
 STUDENTS = [f"student{i:02d}" for i in range(20)]
@@ -176,3 +176,30 @@ def test_every_variant_keeps_the_usual_wrong_rank_choices_wrong(klass):
                   int(np.searchsorted(np.cumsum(t**2) / np.sum(t**2), 0.99))):
             with pytest.raises(AssertionError):
                 check_energy_rank_choice(k, image, 0.99)
+
+
+# ----------------------------------------------------------------------------- the notebooks and the grader agree
+
+
+def _first_code_cell(notebook, student, monkeypatch):
+    """The namespace that `notebook`'s first code cell leaves for `student` (the cell itself, run here)."""
+    monkeypatch.setenv(KEY_VARIABLE, kernel_environment(SECRET, student)[KEY_VARIABLE])
+    cell = next(c for c in nbformat.read(SOURCE / f"{notebook}.ipynb", as_version=4).cells if c.cell_type == "code")
+    namespace = {}
+    exec(compile(cell.source, notebook, "exec"), namespace)  # noqa: S102  (our own notebook)
+    return namespace
+
+
+@pytest.mark.parametrize("student", STUDENTS[:4])
+def test_the_notebooks_draw_what_the_grader_draws(student, monkeypatch):
+    """Parts 2 and 3 and course_utils.grading.answers cannot drift apart: each first cell is run as it stands."""
+    from course_utils.grading.answers import _part3_draws, part2_image
+
+    variant = current_variant("week5_svd", environ=kernel_environment(SECRET, student))
+    assert variant.personal
+    np.testing.assert_array_equal(_first_code_cell("2_image_reconstruction", student, monkeypatch)["image"],
+                                  part2_image(variant))
+    part3 = _first_code_cell("3_denoising", student, monkeypatch)
+    sigma, noise_seed = _part3_draws(variant)
+    assert part3["sigma"] == sigma
+    np.testing.assert_array_equal(part3["noisy"], add_gaussian_noise(part3["clean"], sigma, seed=noise_seed))

@@ -120,7 +120,13 @@ def _window(corner, turns):
 
 
 def _part2_draws(variant):
+    """``(corner, quarter turns)`` of part 2's image, drawn as its first code cell draws them."""
     return variant.pick("crop", CROPS, default=None), variant.pick("quarter turns", (0, 1, 2, 3), default=0)
+
+
+def _part3_draws(variant):
+    """``(sigma, noise seed)`` of part 3, drawn as its first code cell draws them."""
+    return variant.pick("sigma", (0.08, 0.1, 0.12), default=0.1), variant.seed_for("noise", default=2024)
 
 
 def part2_image(variant):
@@ -142,7 +148,7 @@ def describe_variant(variant):
     corner, turns = _part2_draws(variant)
     window = "the whole image" if corner is None else f"the 600 x 600 window at row {corner[0]}, column {corner[1]}"
     turned = f", turned {turns} quarter turn{'s' if turns > 1 else ''} (np.rot90)" if turns else ""
-    sigma = variant.pick("sigma", (0.08, 0.1, 0.12), default=0.1)
+    sigma, _ = _part3_draws(variant)
     return f"part 2: {window}{turned}; part 3: sigma = {sigma}"
 
 
@@ -206,6 +212,5 @@ def expected_answers(variant):
     """
     if variant.assignment != ASSIGNMENT:
         raise ValueError(f"variant must be of {ASSIGNMENT}; got {variant.assignment!r}.")
-    sigma = variant.pick("sigma", (0.08, 0.1, 0.12), default=0.1)
-    part3 = _part3(sigma, variant.seed_for("noise", default=2024))
+    part3 = _part3(*_part3_draws(variant))
     return {"k_99": _part2_k_99(*_part2_draws(variant)), **part3, "k_90": _part4_k_90()}
