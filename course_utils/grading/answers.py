@@ -137,6 +137,9 @@ def part2_image(variant):
 def describe_variant(variant):
     """The data of `variant` in words, for the grader reading a student's observations.
 
+    Part 1's example matrices vary too (``variant.seed_for("matrices", default=5)``), but no
+    answer and no written question depends on them, so the words leave them out.
+
     Examples
     --------
     >>> from course_utils.variant import Variant
