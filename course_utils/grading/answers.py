@@ -165,6 +165,7 @@ def _part2_k_99(corner, turns):
 
 @functools.lru_cache(maxsize=1)
 def _part4_k_90():
+    """``k_90`` of part 4: one value for the whole class (a published data set, not varied)."""
     from sklearn.datasets import load_diabetes
 
     from ..reference import solutions
@@ -205,8 +206,10 @@ def expected_answers(variant):
     Returns
     -------
     dict of str to int
-        By answer name.  Part 4 does not vary yet: its answer is the same for every variant (and
-        so never evidence of copying).
+        By answer name.  ``k_90`` is the same for every variant, on purpose: part 4 works on
+        scikit-learn's published diabetes data, which are everyone's, so its one right value is
+        never evidence of copying (:func:`course_utils.grading.copies.find_copies` weighs only
+        answers on which two variants differ).
 
     Raises
     ------
