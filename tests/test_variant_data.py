@@ -18,7 +18,7 @@ from course_utils.grading.copies import find_copies
 from course_utils.grading.variants import kernel_environment
 from course_utils.images import add_gaussian_noise, load_sample
 from course_utils.reference import solutions
-from course_utils.variant import current_variant
+from course_utils.variant import KEY_VARIABLE, current_variant
 
 SECRET = "3c" * 32
 STUDENTS = [f"student{i:02d}" for i in range(20)]
@@ -176,3 +176,56 @@ def test_every_variant_keeps_the_usual_wrong_rank_choices_wrong(klass):
                   int(np.searchsorted(np.cumsum(t**2) / np.sum(t**2), 0.99))):
             with pytest.raises(AssertionError):
                 check_energy_rank_choice(k, image, 0.99)
+
+
+# ----------------------------------------------------------------------------- the notebooks and the grader agree
+
+
+def _first_code_cell(notebook, student, monkeypatch):
+    """The namespace that `notebook`'s first code cell leaves for `student` (the cell itself, run here)."""
+    monkeypatch.setenv(KEY_VARIABLE, kernel_environment(SECRET, student)[KEY_VARIABLE])
+    cell = next(c for c in nbformat.read(SOURCE / f"{notebook}.ipynb", as_version=4).cells if c.cell_type == "code")
+    namespace = {}
+    exec(compile(cell.source, notebook, "exec"), namespace)  # noqa: S102  (our own notebook)
+    return namespace
+
+
+@pytest.mark.parametrize("student", STUDENTS[:4])
+def test_the_notebooks_draw_what_the_grader_draws(student, monkeypatch):
+    """Parts 2 and 3 and course_utils.grading.answers cannot drift apart: each first cell is run as it stands."""
+    from course_utils.grading.answers import _part3_draws, part2_image
+
+    variant = current_variant("week5_svd", environ=kernel_environment(SECRET, student))
+    assert variant.personal
+    np.testing.assert_array_equal(_first_code_cell("2_image_reconstruction", student, monkeypatch)["image"],
+                                  part2_image(variant))
+    part3 = _first_code_cell("3_denoising", student, monkeypatch)
+    sigma, noise_seed = _part3_draws(variant)
+    assert part3["sigma"] == sigma
+    np.testing.assert_array_equal(part3["noisy"], add_gaussian_noise(part3["clean"], sigma, seed=noise_seed))
+
+
+# ----------------------------------------------------------------------------- part 1: the example matrices
+
+
+@pytest.mark.parametrize("student", [None, *STUDENTS[:3]])
+def test_part_1_runs_and_its_texts_hold_on_every_variant(student, monkeypatch):
+    """Part 1 draws its example matrices from the variant (no answer depends on them): what its text says holds."""
+    if student is None:
+        monkeypatch.delenv(KEY_VARIABLE, raising=False)
+    else:
+        monkeypatch.setenv(KEY_VARIABLE, kernel_environment(SECRET, student)[KEY_VARIABLE])
+    nb = nbformat.read(SOURCE / "1_rank_pinv_lstsq.ipynb", as_version=4)
+    assert 'rng = np.random.default_rng(variant.seed_for("matrices", default=5))' in nb.cells[1].source
+    ns = {}
+    for cell in nb.cells:  # the reference solutions and the examples; the hidden tests are not the point here
+        if cell.cell_type == "code" and not cell.metadata.get("nbgrader", {}).get("grade_id", "").endswith("_hidden"):
+            exec(compile(cell.source, "1_rank_pinv_lstsq", "exec"), ns)  # noqa: S102  (our own notebook)
+    assert ns["variant"].personal == (student is not None)
+    rng = np.random.default_rng(5)
+    seed_5 = rng.standard_normal((6, 2)) @ rng.standard_normal((2, 5))
+    assert np.array_equal(ns["B"], seed_5) == (student is None)  # the default variant keeps seed 5's matrices
+    s = np.linalg.svd(ns["B"], compute_uv=False)
+    assert ns["numerical_rank"](ns["B"]) == 2 and np.all(s > 0)  # "its rank is 2, yet none ... is exactly zero"
+    assert np.linalg.matrix_rank(ns["A_demo"]) == 2 and np.linalg.matrix_rank(ns["A_ls"]) == 2
+    np.testing.assert_allclose(ns["x_ls"], np.linalg.lstsq(ns["A_ls"], ns["b_ls"], rcond=None)[0], atol=1e-10)

@@ -120,7 +120,13 @@ def _window(corner, turns):
 
 
 def _part2_draws(variant):
+    """``(corner, quarter turns)`` of part 2's image, drawn as its first code cell draws them."""
     return variant.pick("crop", CROPS, default=None), variant.pick("quarter turns", (0, 1, 2, 3), default=0)
+
+
+def _part3_draws(variant):
+    """``(sigma, noise seed)`` of part 3, drawn as its first code cell draws them."""
+    return variant.pick("sigma", (0.08, 0.1, 0.12), default=0.1), variant.seed_for("noise", default=2024)
 
 
 def part2_image(variant):
@@ -130,6 +136,9 @@ def part2_image(variant):
 
 def describe_variant(variant):
     """The data of `variant` in words, for the grader reading a student's observations.
+
+    Part 1's example matrices vary too (``variant.seed_for("matrices", default=5)``), but no
+    answer and no written question depends on them, so the words leave them out.
 
     Examples
     --------
@@ -142,7 +151,7 @@ def describe_variant(variant):
     corner, turns = _part2_draws(variant)
     window = "the whole image" if corner is None else f"the 600 x 600 window at row {corner[0]}, column {corner[1]}"
     turned = f", turned {turns} quarter turn{'s' if turns > 1 else ''} (np.rot90)" if turns else ""
-    sigma = variant.pick("sigma", (0.08, 0.1, 0.12), default=0.1)
+    sigma, _ = _part3_draws(variant)
     return f"part 2: {window}{turned}; part 3: sigma = {sigma}"
 
 
@@ -156,6 +165,7 @@ def _part2_k_99(corner, turns):
 
 @functools.lru_cache(maxsize=1)
 def _part4_k_90():
+    """``k_90`` of part 4: one value for the whole class (a published data set, not varied)."""
     from sklearn.datasets import load_diabetes
 
     from ..reference import solutions
@@ -196,8 +206,10 @@ def expected_answers(variant):
     Returns
     -------
     dict of str to int
-        By answer name.  Part 4 does not vary yet: its answer is the same for every variant (and
-        so never evidence of copying).
+        By answer name.  ``k_90`` is the same for every variant, on purpose: part 4 works on
+        scikit-learn's published diabetes data, which are everyone's, so its one right value is
+        never evidence of copying (:func:`course_utils.grading.copies.find_copies` weighs only
+        answers on which two variants differ).
 
     Raises
     ------
@@ -206,6 +218,5 @@ def expected_answers(variant):
     """
     if variant.assignment != ASSIGNMENT:
         raise ValueError(f"variant must be of {ASSIGNMENT}; got {variant.assignment!r}.")
-    sigma = variant.pick("sigma", (0.08, 0.1, 0.12), default=0.1)
-    part3 = _part3(sigma, variant.seed_for("noise", default=2024))
+    part3 = _part3(*_part3_draws(variant))
     return {"k_99": _part2_k_99(*_part2_draws(variant)), **part3, "k_90": _part4_k_90()}
