@@ -208,6 +208,13 @@ def test_the_notebooks_draw_what_the_grader_draws(student, monkeypatch):
 # ----------------------------------------------------------------------------- part 1: the example matrices
 
 
+@pytest.fixture(autouse=True)
+def _numpy_print_options():
+    """Part 1's first cell sets numpy's print options; the doctests of the package need the defaults back."""
+    with np.printoptions():
+        yield
+
+
 @pytest.mark.parametrize("student", [None, *STUDENTS[:3]])
 def test_part_1_runs_and_its_texts_hold_on_every_variant(student, monkeypatch):
     """Part 1 draws its example matrices from the variant (no answer depends on them): what its text says holds."""
