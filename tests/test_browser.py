@@ -34,7 +34,7 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402 (only when
 
 from course_utils.grading.sample_class import completed  # noqa: E402
 
-from conftest import ASSIGNMENT, RELEASE, ROOT, SOURCE  # noqa: E402
+from conftest import ASSIGNMENT, RELEASE, ROOT, SOURCE, VARIANT_SECRET  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -273,8 +273,6 @@ def test_formgrader_shows_the_ta_each_students_own_data(variant_graded, browser_
 
     from course_utils.grading.gradebook import gradebook_url
     from course_utils.grading.variants import variant_words
-
-    from conftest import VARIANT_SECRET
 
     course = variant_graded[0]
     tmp = tmp_path_factory.mktemp("formgrader")

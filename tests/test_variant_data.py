@@ -181,12 +181,21 @@ def test_every_variant_keeps_the_usual_wrong_rank_choices_wrong(klass):
 # ----------------------------------------------------------------------------- the notebooks and the grader agree
 
 
-def _first_code_cell(notebook, student, monkeypatch):
-    """The namespace that `notebook`'s first code cell leaves for `student` (the cell itself, run here)."""
-    monkeypatch.setenv(KEY_VARIABLE, kernel_environment(SECRET, student)[KEY_VARIABLE])
-    cell = next(c for c in nbformat.read(SOURCE / f"{notebook}.ipynb", as_version=4).cells if c.cell_type == "code")
+def _run_cells(notebook, student, monkeypatch, cells=None):
+    """The namespace that `notebook`'s code cells leave when run here with `student`'s key (None: no key).
+
+    `cells` picks the code cells to run (default: the first).  Numpy's print options, which
+    the notebooks set, are restored afterwards: the package's doctests need the defaults.
+    """
+    if student is None:
+        monkeypatch.delenv(KEY_VARIABLE, raising=False)
+    else:
+        monkeypatch.setenv(KEY_VARIABLE, kernel_environment(SECRET, student)[KEY_VARIABLE])
+    code = [c for c in nbformat.read(SOURCE / f"{notebook}.ipynb", as_version=4).cells if c.cell_type == "code"]
     namespace = {}
-    exec(compile(cell.source, notebook, "exec"), namespace)  # noqa: S102  (our own notebook)
+    with np.printoptions():
+        for cell in code[:1] if cells is None else filter(cells, code):
+            exec(compile(cell.source, notebook, "exec"), namespace)  # noqa: S102  (our own notebook)
     return namespace
 
 
@@ -197,9 +206,9 @@ def test_the_notebooks_draw_what_the_grader_draws(student, monkeypatch):
 
     variant = current_variant("week5_svd", environ=kernel_environment(SECRET, student))
     assert variant.personal
-    np.testing.assert_array_equal(_first_code_cell("2_image_reconstruction", student, monkeypatch)["image"],
+    np.testing.assert_array_equal(_run_cells("2_image_reconstruction", student, monkeypatch)["image"],
                                   part2_image(variant))
-    part3 = _first_code_cell("3_denoising", student, monkeypatch)
+    part3 = _run_cells("3_denoising", student, monkeypatch)
     sigma, noise_seed = _part3_draws(variant)
     assert part3["sigma"] == sigma
     np.testing.assert_array_equal(part3["noisy"], add_gaussian_noise(part3["clean"], sigma, seed=noise_seed))
@@ -208,26 +217,14 @@ def test_the_notebooks_draw_what_the_grader_draws(student, monkeypatch):
 # ----------------------------------------------------------------------------- part 1: the example matrices
 
 
-@pytest.fixture(autouse=True)
-def _numpy_print_options():
-    """Part 1's first cell sets numpy's print options; the doctests of the package need the defaults back."""
-    with np.printoptions():
-        yield
-
-
 @pytest.mark.parametrize("student", [None, *STUDENTS[:3]])
 def test_part_1_runs_and_its_texts_hold_on_every_variant(student, monkeypatch):
     """Part 1 draws its example matrices from the variant (no answer depends on them): what its text says holds."""
-    if student is None:
-        monkeypatch.delenv(KEY_VARIABLE, raising=False)
-    else:
-        monkeypatch.setenv(KEY_VARIABLE, kernel_environment(SECRET, student)[KEY_VARIABLE])
     nb = nbformat.read(SOURCE / "1_rank_pinv_lstsq.ipynb", as_version=4)
     assert 'rng = np.random.default_rng(variant.seed_for("matrices", default=5))' in nb.cells[1].source
-    ns = {}
-    for cell in nb.cells:  # the reference solutions and the examples; the hidden tests are not the point here
-        if cell.cell_type == "code" and not cell.metadata.get("nbgrader", {}).get("grade_id", "").endswith("_hidden"):
-            exec(compile(cell.source, "1_rank_pinv_lstsq", "exec"), ns)  # noqa: S102  (our own notebook)
+    # the reference solutions and the examples; the hidden tests are not the point here
+    ns = _run_cells("1_rank_pinv_lstsq", student, monkeypatch,
+                    lambda cell: not cell.metadata.get("nbgrader", {}).get("grade_id", "").endswith("_hidden"))
     assert ns["variant"].personal == (student is not None)
     rng = np.random.default_rng(5)
     seed_5 = rng.standard_normal((6, 2)) @ rng.standard_normal((2, 5))
